@@ -1,0 +1,51 @@
+"""Strategies as plug-ins: the ways of choosing the interpreter pyo3 is configured from.
+
+A strategy says which pyo3 it needs and what it adds to the frontend's environment. To add
+one, subclass ``Strategy`` and add an instance to ``STRATEGIES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from harness.install.envs import Interpreter
+
+
+@dataclass(frozen=True)
+class StrategyContext:
+    """What a strategy may look at: the interpreter the frontend runs on."""
+
+    frontend_python: Interpreter
+
+
+class Strategy:
+    name: str = ""
+    description: str = ""
+    # Needs a pyo3 that honours PYO3_BASE_PYTHON (native or patched).
+    base_support: bool = False
+
+    def environment(self, ctx: StrategyContext) -> dict[str, str]:
+        """Variables exported into the frontend's environment."""
+        return {}
+
+
+class Stock(Strategy):
+    name = "stock"
+    description = "stock pyo3 from crates.io, nothing exported"
+
+
+class Exported(Strategy):
+    name = "exported"
+    description = (
+        "pyo3 with PYO3_BASE_PYTHON support; the harness exports PYO3_BASE_PYTHON "
+        "(the frontend interpreter's sys._base_executable), as a user can today"
+    )
+    base_support = True
+
+    def environment(self, ctx: StrategyContext) -> dict[str, str]:
+        return {"PYO3_BASE_PYTHON": ctx.frontend_python.base_executable}
+
+
+STRATEGIES: Mapping[str, Strategy] = MappingProxyType({s.name: s for s in (Stock(), Exported())})

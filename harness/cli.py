@@ -1,0 +1,141 @@
+"""``pyo3-harness``: a thin command line over the library (``harness.session``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from harness import __version__
+from harness.build.samples import SAMPLES, parse_sample
+from harness.build.scenarios import DEFAULT_SCENARIOS, SCENARIOS, ordered
+from harness.build.strategies import STRATEGIES
+from harness.doctor import checks, render
+from harness.errors import HarnessError, UsageError, unknown_name
+from harness.install.cache import default_cache_dir
+from harness.install.frontends import FRONTENDS
+from harness.pins import DEFAULT_PINS, Pins, load_pins
+from harness.process import clean_environment
+from harness.report.markdown import table
+from harness.report.terminal import ProgressPrinter
+from harness.session import Selection, Settings, execute
+
+DEFAULT_STRATEGIES = ("stock", "exported")
+DEFAULT_SAMPLES = ("pyo3-ext", "cffi-style")
+
+
+def _split(values: Iterable[str] | None) -> list[str]:
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
+def _choose(given: list[str], registry: Mapping[str, object] | Sequence[str], what: str, default: Sequence[str]) -> tuple[str, ...]:
+    if not given:
+        return tuple(default)
+    if given == ["all"]:
+        return tuple(registry)
+    for name in given:
+        if name not in registry:
+            raise unknown_name(what, name, list(registry))
+    return tuple(dict.fromkeys(given))
+
+
+def selection_from(args: argparse.Namespace, pins: Pins) -> Selection:
+    samples = tuple(dict.fromkeys(_split(args.sample))) or DEFAULT_SAMPLES
+    if samples == ("all",):
+        samples = tuple(SAMPLES)
+    for spec in samples:
+        parse_sample(spec)  # raises with the accepted names
+    scenarios = _choose(_split(args.scenario), SCENARIOS, "scenario", DEFAULT_SCENARIOS)
+    if args.project and args.sample:
+        raise UsageError("--project and --sample are exclusive: a run builds samples or your project")
+    return Selection(
+        frontends=_choose(_split(args.frontend), FRONTENDS, "frontend", tuple(FRONTENDS)),
+        strategies=_choose(_split(args.strategy), STRATEGIES, "strategy", DEFAULT_STRATEGIES),
+        samples=samples,
+        pyo3=_choose(_split(args.pyo3), pins.pyo3_versions, "pyo3 version", pins.pyo3_versions[:1]),
+        scenarios=ordered(scenarios),
+        project=Path(args.project) if args.project else None,
+    )
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cache-dir", type=Path, help="where installs and downloads are kept "
+                        "(default: $PYO3_HARNESS_CACHE or the user cache dir)")
+    parser.add_argument("--python", default=sys.executable,
+                        help="the interpreter frontends run on (default: this one)")
+    parser.add_argument("--pins", type=Path, default=DEFAULT_PINS, help="pins file (TOML)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pyo3-harness",
+        description="Measure which crates PEP 517 frontends make cargo recompile on warm rebuilds, and why.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="build the selected matrix and write results.json and report.md")
+    many = "comma-separated or repeated; 'all' for every one"
+    run.add_argument("--frontend", action="append", help=f"frontends ({many}; default: all)")
+    run.add_argument("--strategy", action="append", help=f"strategies ({many}; default: stock,exported)")
+    run.add_argument("--sample", action="append",
+                     help=f"samples, NAME or NAME:VARIANT ({many}; default: pyo3-ext,cffi-style)")
+    run.add_argument("--pyo3", action="append", help=f"pyo3 versions from the pins file ({many})")
+    run.add_argument("--scenario", action="append",
+                     help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; cold always runs first)")
+    run.add_argument("--project", help="build your own pyo3 project directory instead of samples")
+    run.add_argument("--out", type=Path, default=Path("results"), help="output directory (default: results/)")
+    run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
+    _common(run)
+
+    sub.add_parser("list", help="show the frontends, strategies, samples, scenarios and pyo3 versions")
+
+    doctor = sub.add_parser("doctor", help="check the toolchain, Python, disk and registry reach")
+    _common(doctor)
+    return parser
+
+
+def _list(pins: Pins) -> str:
+    lines = ["Frontends:"]
+    lines += [f"  {f.name:<22} {f.description}" for f in FRONTENDS.values()]
+    lines += ["Strategies (default: stock, exported):"]
+    lines += [f"  {s.name:<22} {s.description}" for s in STRATEGIES.values()]
+    lines += ["Samples (default: pyo3-ext, cffi-style):"]
+    for s in SAMPLES.values():
+        variants = f" [variants: {', '.join(s.variants)}; default {s.variants[0]}]" if s.variants else ""
+        lines.append(f"  {s.name:<22} {s.description}{variants}")
+    lines += ["Scenarios (default: cold, warm, incremental):"]
+    lines += [f"  {s.name:<22} {s.description}" for s in SCENARIOS.values()]
+    lines += [f"pyo3 versions (default first): {', '.join(pins.pyo3_versions)}"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        pins = load_pins(getattr(args, "pins", DEFAULT_PINS))
+        if args.command == "list":
+            print(_list(pins))
+            return 0
+        cache = args.cache_dir or default_cache_dir(os.environ)
+        if args.command == "doctor":
+            found = checks(clean_environment(os.environ), cache, args.python)
+            print(render(found))
+            return 0 if all(c.ok for c in found) else 1
+        selection = selection_from(args, pins)
+        cells = selection.cells()
+        settings = Settings(out=args.out, cache=cache, python=args.python, refresh=args.refresh)
+        progress = ProgressPrinter(total=len(cells))
+        result = execute(selection, settings, pins, ["pyo3-harness", *(argv or sys.argv[1:])], progress)
+    except HarnessError as exc:
+        print(f"pyo3-harness: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(table(result))
+    print(f"\nresults: {args.out / 'results.json'}  report: {args.out / 'report.md'}  logs: {args.out / 'logs'}")
+    failed = [c.id for c in result.cells if not c.ok]
+    if failed:
+        print(f"{len(failed)} cell(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0

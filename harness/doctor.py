@@ -1,0 +1,97 @@
+"""``pyo3-harness doctor``: is this machine able to run the harness, and if not, what to fix."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.measure.machine import tool_version
+
+MIN_FREE_GIB = 5.0
+_REGISTRIES = (
+    ("PyPI", "https://pypi.org/simple/pip/"),
+    ("crates.io index", "https://index.crates.io/config.json"),
+    ("crates.io downloads", "https://static.crates.io/crates/itoa/itoa-1.0.0.crate"),
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _tool(name: str, argv: list[str], env: Mapping[str, str], fix: str) -> Check:
+    version = tool_version(argv, env) if shutil.which(argv[0], path=env.get("PATH")) else None
+    return Check(name, version is not None, version or f"{argv[0]} not found on PATH", "" if version else fix)
+
+
+def toolchain_checks(env: Mapping[str, str]) -> list[Check]:
+    """What every build needs; `run` refuses to start without these."""
+    rust_fix = "install Rust with rustup (https://rustup.rs) and make sure cargo is on PATH"
+    return [
+        _tool("cargo", ["cargo", "--version"], env, rust_fix),
+        _tool("rustc", ["rustc", "--version"], env, rust_fix),
+        _tool("C compiler", ["cc", "--version"], env, "install a C compiler (Debian: apt-get install gcc)"),
+        _tool("git", ["git", "--version"], env, "install git; patches are applied with `git apply`"),
+    ]
+
+
+def _reachable(url: str) -> str | None:
+    try:
+        request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": "pyo3-frontend-harness"})
+        with urllib.request.urlopen(request, timeout=15):
+            return None
+    except (urllib.error.URLError, TimeoutError) as exc:
+        return str(exc)
+
+
+def checks(env: Mapping[str, str], cache_dir: Path, python: str) -> list[Check]:
+    found = toolchain_checks(env)
+    version = sys.version_info
+    found.append(
+        Check(
+            "Python",
+            version >= (3, 10),
+            f"{python} ({sys.version.split()[0]})",
+            "" if version >= (3, 10) else "run the harness with Python 3.10 or newer",
+        )
+    )
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(cache_dir).free / 2**30
+    found.append(
+        Check(
+            "disk",
+            free >= MIN_FREE_GIB,
+            f"{free:.1f} GiB free at {cache_dir}",
+            "" if free >= MIN_FREE_GIB else f"free at least {MIN_FREE_GIB} GiB or pass --cache-dir elsewhere",
+        )
+    )
+    for name, url in _REGISTRIES:
+        error = _reachable(url)
+        found.append(
+            Check(
+                name,
+                error is None,
+                url if error is None else f"{url}: {error}",
+                "" if error is None else "check network/proxy settings; the first run downloads from it",
+            )
+        )
+    return found
+
+
+def render(found: list[Check]) -> str:
+    lines = []
+    for check in found:
+        mark = "ok  " if check.ok else "FAIL"
+        lines.append(f"[{mark}] {check.name}: {check.detail}")
+        if check.fix:
+            lines.append(f"       fix: {check.fix}")
+    return "\n".join(lines)

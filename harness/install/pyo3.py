@@ -1,0 +1,60 @@
+"""pyo3 as a build consumes it: stock from crates.io, or with PYO3_BASE_PYTHON support.
+
+Support comes from the release itself when it already reads the variable ("native"), else
+from our patch series applied to pyo3-build-config's crates.io source ("patched"), wired
+into a work copy through ``[patch.crates-io]``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.install.cache import Cache, locked
+from harness.install.crates import crate_source
+from harness.install.patches import apply_series, load_series
+
+CONFIG_CRATE = "pyo3-build-config"
+BASE_VAR = "PYO3_BASE_PYTHON"
+
+
+@dataclass(frozen=True)
+class Pyo3:
+    version: str
+    support: str  # "stock" | "native" | "patched"
+    overrides: dict[str, Path] = field(default_factory=dict)  # crate -> path for [patch.crates-io]
+    patch_digest: str | None = None
+
+    def describe(self) -> str:
+        if self.support == "patched":
+            return f"{self.version} + base-python patch {self.patch_digest}"
+        return f"{self.version} ({self.support})"
+
+
+def honours_base_python(source: Path) -> bool:
+    """Whether a pyo3-build-config source tree already reads PYO3_BASE_PYTHON."""
+    return any(BASE_VAR in p.read_text(errors="replace") for p in (source / "src").rglob("*.rs"))
+
+
+def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str, str]) -> Pyo3:
+    if not base_support:
+        return Pyo3(version=version, support="stock")
+    pristine = crate_source(cache, CONFIG_CRATE, version)
+    if honours_base_python(pristine):
+        return Pyo3(version=version, support="native")
+    series = load_series("pyo3", version)
+    patched = cache.crates / "patched" / f"{CONFIG_CRATE}-{version}-{series.digest}"
+    with locked(patched):
+        if not (patched / ".harness-applied").exists():
+            shutil.rmtree(patched, ignore_errors=True)
+            shutil.copytree(pristine, patched)
+            apply_series(series, patched, env)
+            (patched / ".harness-applied").write_text(series.digest)
+    return Pyo3(
+        version=version,
+        support="patched",
+        overrides={CONFIG_CRATE: patched},
+        patch_digest=series.digest,
+    )

@@ -1,0 +1,43 @@
+"""What the numbers were measured on: machine, toolchain, interpreter."""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from harness.process import run
+
+
+def _memory_gib() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "platform": platform.platform(),
+        "system": platform.system(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "memory_gib": _memory_gib(),
+    }
+
+
+def tool_version(argv: list[str], env: Mapping[str, str]) -> str | None:
+    done = run(argv, cwd=Path.cwd(), env=env, check=False)
+    return done.output.strip().splitlines()[0] if done.returncode == 0 and done.output.strip() else None
+
+
+def toolchain(env: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "rustc": tool_version(["rustc", "--version"], env),
+        "cargo": tool_version(["cargo", "--version"], env),
+    }

@@ -1,0 +1,76 @@
+"""Prove a built wheel works: install it into a fresh environment, import it, call it."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.install.envs import executable
+from harness.process import run
+
+_EXTENSION_SUFFIXES = (".so", ".pyd")
+
+
+@dataclass(frozen=True)
+class WheelCheck:
+    wheel: str
+    tags: str
+    ok: bool
+    modules: list[str]
+    detail: str  # the failing step's output, or the check's output when it passed
+
+
+def wheel_tags(filename: str) -> str:
+    """``pkg-0.1.0-cp311-cp311-linux_x86_64.whl`` -> ``cp311-cp311-linux_x86_64``."""
+    parts = filename.removesuffix(".whl").split("-")
+    return "-".join(parts[-3:])
+
+
+def top_level_modules(wheel: Path) -> list[str]:
+    """Importable top-level names: packages and extension modules at the wheel's root."""
+    names: set[str] = set()
+    with zipfile.ZipFile(wheel) as zf:
+        for entry in zf.namelist():
+            first, _, rest = entry.partition("/")
+            if first.endswith((".dist-info", ".data")):
+                continue
+            if rest == "__init__.py":
+                names.add(first)
+            elif not rest and first.endswith((*_EXTENSION_SUFFIXES, ".py")):
+                names.add(first.split(".", 1)[0])
+    return sorted(names)
+
+
+def check_wheel(
+    wheel: Path,
+    *,
+    uv: Path,
+    python: str,
+    wheelhouse: Path,
+    check: str | None,
+    workdir: Path,
+    env: Mapping[str, str],
+    log: Path,
+) -> WheelCheck:
+    modules = top_level_modules(wheel)
+    venv = workdir / "check-env"
+    shutil.rmtree(venv, ignore_errors=True)
+    code = "".join(f"import {m}\n" for m in modules) + (check or "") + "print('wheel check passed')\n"
+    steps = [
+        [uv, "venv", "--no-config", "--quiet", "--python", python, venv],
+        [uv, "pip", "install", "--no-config", "--python", executable(venv, "python"), "--no-index",
+         "--find-links", wheelhouse, wheel],
+        [executable(venv, "python"), "-c", code],
+    ]
+    transcript = []
+    for step in steps:
+        done = run(step, cwd=workdir, env=env, check=False)
+        transcript.append(f"$ {' '.join(map(str, step))}\n{done.output}")
+        if done.returncode != 0:
+            log.write_text("\n".join(transcript))
+            return WheelCheck(wheel.name, wheel_tags(wheel.name), False, modules, done.output.strip()[-2000:])
+    log.write_text("\n".join(transcript))
+    return WheelCheck(wheel.name, wheel_tags(wheel.name), True, modules, transcript[-1].strip()[-500:])

@@ -1,0 +1,96 @@
+"""The results file: versioned records of every build, written atomically after each cell.
+
+The format is documented by ``schema/results.schema.json`` in the repository; bump
+``SCHEMA_VERSION`` on any incompatible change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.install.cache import write_atomic
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class BuildRecord:
+    scenario: str
+    ok: bool
+    seconds: float
+    rebuilt: list[str]
+    reran: list[str]
+    units: list[str]
+    causes: list[dict[str, Any]]
+    log: str
+    command: list[str]
+    env: dict[str, str]  # variables added to the caller's environment for this build
+    returncode: int
+    wheel: dict[str, Any] | None = None
+    error: str | None = None
+
+
+@dataclass
+class CellResult:
+    id: str
+    frontend: str
+    frontend_version: str
+    frontend_source: str
+    strategy: str
+    sample: str
+    variant: str | None
+    pyo3: str
+    pyo3_support: str
+    reproduce: str
+    builds: list[BuildRecord] = field(default_factory=list)
+    error: str | None = None  # set when the cell could not be prepared at all
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(b.ok and (b.wheel or {}).get("ok", True) for b in self.builds)
+
+    def build(self, scenario: str) -> BuildRecord | None:
+        return next((b for b in self.builds if b.scenario == scenario), None)
+
+
+@dataclass
+class RunResult:
+    started: str
+    command: list[str]
+    machine: dict[str, Any]
+    toolchain: dict[str, Any]
+    python: dict[str, Any]
+    pins: dict[str, Any]
+    cells: list[CellResult] = field(default_factory=list)
+    finished: str | None = None
+    interrupted: bool = False
+    timing: dict[str, float] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+    harness_version: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for cell, raw in zip(self.cells, data["cells"], strict=True):
+            raw["ok"] = cell.ok
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunResult:
+        cells = []
+        for raw in data.get("cells", []):
+            raw = {k: v for k, v in raw.items() if k != "ok"}
+            raw["builds"] = [BuildRecord(**b) for b in raw.get("builds", [])]
+            cells.append(CellResult(**raw))
+        fields = {k: v for k, v in data.items() if k != "cells"}
+        return cls(**fields, cells=cells)
+
+
+def write_results(result: RunResult, path: Path) -> None:
+    write_atomic(path, json.dumps(result.to_json(), indent=2, sort_keys=False) + "\n")
+
+
+def read_results(path: Path) -> RunResult:
+    return RunResult.from_json(json.loads(path.read_text()))

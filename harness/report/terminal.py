@@ -1,0 +1,78 @@
+"""Progress on the terminal while builds run (they take minutes: say what is running)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+from harness.report.results import BuildRecord
+
+
+class ProgressPrinter:
+    """Prints one line per event; on a terminal, also ticks the running build's elapsed time."""
+
+    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
+        self.total = total
+        self.stream = stream
+        self.started = time.monotonic()
+        self.index = 0
+        self._tty = stream.isatty()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+
+    def _clock(self) -> str:
+        elapsed = int(time.monotonic() - self.started)
+        return f"{elapsed // 60:02d}:{elapsed % 60:02d}"
+
+    def _print(self, text: str) -> None:
+        prefix = "\r\033[K" if self._tty else ""
+        self.stream.write(f"{prefix}{text}\n")
+        self.stream.flush()
+
+    def _tick(self, label: str) -> None:
+        begun = time.monotonic()
+        while not self._stop.wait(1.0):
+            self.stream.write(f"\r\033[K    {label}: building… {time.monotonic() - begun:.0f} s")
+            self.stream.flush()
+
+    def _stop_ticker(self) -> None:
+        if self._ticker is not None:
+            self._stop.set()
+            self._ticker.join()
+            self._ticker = None
+
+    def __call__(self, event: str, data: Mapping[str, Any]) -> None:
+        if event == "cell-start":
+            self.index += 1
+            cell = data["cell"]
+            self._print(
+                f"[{self.index}/{self.total} {self._clock()}] {cell.frontend} · {cell.strategy} · "
+                f"{cell.sample} · pyo3 {cell.pyo3}"
+            )
+        elif event == "build-start":
+            self._print(f"    {data['scenario']}: started at {self._clock()}")
+            if self._tty:
+                self._stop.clear()
+                self._ticker = threading.Thread(target=self._tick, args=(data["scenario"],), daemon=True)
+                self._ticker.start()
+        elif event == "build-done":
+            self._stop_ticker()
+            self._print("    " + summarize(data["record"]))
+        elif event == "cell-error":
+            self._stop_ticker()
+            self._print(f"    cell failed: {str(data['error']).splitlines()[0]}")
+        elif event == "note":
+            self._stop_ticker()
+            self._print(str(data["text"]))
+
+
+def summarize(record: BuildRecord) -> str:
+    if not record.ok:
+        return f"{record.scenario}: FAILED after {record.seconds:.1f} s ({record.error}); log {record.log}"
+    wheel = record.wheel or {}
+    check = "wheel works" if wheel.get("ok") else "WHEEL CHECK FAILED"
+    units = ", ".join(record.rebuilt) if record.rebuilt else "nothing"
+    return f"{record.scenario}: {record.seconds:.1f} s, recompiled {units}; {check}"

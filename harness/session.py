@@ -1,0 +1,125 @@
+"""A whole run: set up once, run every cell, keep results on disk after each one."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import __version__
+from harness.build.project import project_requirements, project_sample
+from harness.doctor import render, toolchain_checks
+from harness.engine import PROJECT_PYO3, Cell, Context, Progress, run_cell
+from harness.errors import HarnessError
+from harness.install.cache import Cache, write_atomic
+from harness.install.envs import ensure_tools, probe
+from harness.install.wheelhouse import ensure_wheelhouse
+from harness.measure.machine import machine, toolchain
+from harness.pins import Pins
+from harness.process import clean_environment
+from harness.report.markdown import render as render_markdown
+from harness.report.results import RunResult, write_results
+
+
+@dataclass(frozen=True)
+class Selection:
+    frontends: tuple[str, ...]
+    strategies: tuple[str, ...]
+    samples: tuple[str, ...]
+    pyo3: tuple[str, ...]
+    scenarios: tuple[str, ...]
+    project: Path | None = None
+
+    def cells(self) -> list[Cell]:
+        samples = (self.project.name,) if self.project else self.samples
+        versions = (PROJECT_PYO3,) if self.project else self.pyo3
+        return [
+            Cell(frontend=f, strategy=st, sample=sa, pyo3=v, scenarios=self.scenarios)
+            for sa, v, f, st in itertools.product(samples, versions, self.frontends, self.strategies)
+        ]
+
+
+@dataclass(frozen=True)
+class Settings:
+    out: Path
+    cache: Path
+    python: str
+    refresh: bool
+
+
+class Interrupted(HarnessError):
+    exit_code = 130
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _save(result: RunResult, out: Path, started: float, ctx: Context | None) -> None:
+    totals = dict(ctx.timer.totals) if ctx else {}
+    total = time.monotonic() - started
+    overhead = total - totals.get("build", 0.0) - totals.get("setup", 0.0)
+    result.timing = {k: round(v, 2) for k, v in {**totals, "total": total, "overhead": overhead}.items()}
+    write_results(result, out / "results.json")
+    write_atomic(out / "report.md", render_markdown(result))
+
+
+def execute(selection: Selection, settings: Settings, pins: Pins, argv: list[str], progress: Progress) -> RunResult:
+    started = time.monotonic()
+    base_env = clean_environment(os.environ)
+    missing = [c for c in toolchain_checks(base_env) if not c.ok]
+    if missing:
+        raise HarnessError("the toolchain is incomplete (`pyo3-harness doctor` checks everything):\n" + render(missing))
+    project = project_sample(selection.project) if selection.project else None
+    cache = Cache(settings.cache)
+    settings.out.mkdir(parents=True, exist_ok=True)
+    interpreter = probe(settings.python, base_env)
+    result = RunResult(
+        started=_now(),
+        command=argv,
+        machine=machine(),
+        toolchain=toolchain(base_env),
+        python={"version": interpreter.version, "executable": interpreter.executable,
+                "base_executable": interpreter.base_executable},
+        pins=pins.as_dict(),
+        harness_version=__version__,
+    )
+    ctx: Context | None = None
+    try:
+        setup_start = time.monotonic()
+        progress("note", {"text": f"setting up tools and wheelhouse in {cache.root}"})
+        tools = ensure_tools(cache, pins, interpreter=interpreter, env=base_env, refresh=settings.refresh)
+        requirements = pins.wheelhouse_requirements()
+        if project is not None:
+            requirements += project_requirements(project.directory)
+        wheelhouse = ensure_wheelhouse(
+            cache, requirements, interpreter=interpreter, downloader=tools, env=base_env, refresh=settings.refresh
+        )
+        ctx = Context(
+            cache=cache,
+            pins=pins,
+            interpreter=interpreter,
+            base_env=base_env,
+            tools=tools,
+            wheelhouse=wheelhouse,
+            out=settings.out,
+            refresh=settings.refresh,
+            project=project,
+        )
+        ctx.timer.add("setup", time.monotonic() - setup_start)
+        for cell in selection.cells():
+            progress("cell-start", {"cell": cell})
+            result.cells.append(run_cell(ctx, cell, progress))
+            _save(result, settings.out, started, ctx)
+    except KeyboardInterrupt:
+        result.interrupted = True
+        _save(result, settings.out, started, ctx)
+        raise Interrupted(
+            f"interrupted: {len(result.cells)} finished cell(s) kept in {settings.out / 'results.json'}"
+        ) from None
+    result.finished = _now()
+    _save(result, settings.out, started, ctx)
+    return result
