@@ -65,4 +65,8 @@ def apply_series(series: Series, tree: Path, env: Mapping[str, str]) -> None:
             raise HarnessError(
                 f"patch {patch} does not apply strictly to {tree} (no fuzz allowed):\n{check.output}"
             )
-        run(["git", "apply", "-p1", patch], cwd=tree, env=git_env)
+        applied = run(["git", "apply", "--verbose", "-p1", patch], cwd=tree, env=git_env)
+        # git exits 0 when it skips a patch it thinks lies outside its work tree; insist on
+        # its own confirmation instead.
+        if "Skipped patch" in applied.output or "cleanly" not in applied.output:
+            raise HarnessError(f"git did not apply {patch} to {tree}:\n{applied.output}")
