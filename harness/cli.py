@@ -30,7 +30,9 @@ def _split(values: Iterable[str] | None) -> list[str]:
     return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
 
 
-def _choose(given: list[str], registry: Mapping[str, object] | Sequence[str], what: str, default: Sequence[str]) -> tuple[str, ...]:
+def _choose(
+    given: list[str], registry: Mapping[str, object] | Sequence[str], what: str, default: Sequence[str]
+) -> tuple[str, ...]:
     if not given:
         return tuple(default)
     if given == ["all"]:
@@ -61,10 +63,14 @@ def selection_from(args: argparse.Namespace, pins: Pins) -> Selection:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cache-dir", type=Path, help="where installs and downloads are kept "
-                        "(default: $PYO3_HARNESS_CACHE or the user cache dir)")
-    parser.add_argument("--python", default=sys.executable,
-                        help="the interpreter frontends run on (default: this one)")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="where installs and downloads are kept (default: $PYO3_HARNESS_CACHE or the user cache dir)",
+    )
+    parser.add_argument(
+        "--python", default=sys.executable, help="the interpreter frontends run on (default: this one)"
+    )
     parser.add_argument("--pins", type=Path, default=DEFAULT_PINS, help="pins file (TOML)")
 
 
@@ -80,13 +86,22 @@ def build_parser() -> argparse.ArgumentParser:
     many = "comma-separated or repeated; 'all' for every one"
     run.add_argument("--frontend", action="append", help=f"frontends ({many}; default: all)")
     run.add_argument("--strategy", action="append", help=f"strategies ({many}; default: stock,exported)")
-    run.add_argument("--sample", action="append",
-                     help=f"samples, NAME or NAME:VARIANT ({many}; default: pyo3-ext,cffi-style)")
+    run.add_argument(
+        "--sample",
+        action="append",
+        help=f"samples, NAME or NAME:VARIANT ({many}; default: pyo3-ext,cffi-style)",
+    )
     run.add_argument("--pyo3", action="append", help=f"pyo3 versions from the pins file ({many})")
-    run.add_argument("--scenario", action="append",
-                     help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; cold always runs first)")
+    run.add_argument(
+        "--scenario",
+        action="append",
+        help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; cold always runs first)",
+    )
     run.add_argument("--project", help="build your own pyo3 project directory instead of samples")
     run.add_argument("--out", type=Path, default=Path("results"), help="output directory (default: results/)")
+    run.add_argument(
+        "--work-dir", type=Path, help="where cells' work copies and target dirs go (default: <cache>/work)"
+    )
     run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
     _common(run)
 
@@ -126,14 +141,18 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if all(c.ok for c in found) else 1
         selection = selection_from(args, pins)
         cells = selection.cells()
-        settings = Settings(out=args.out, cache=cache, python=args.python, refresh=args.refresh)
+        settings = Settings(
+            out=args.out, cache=cache, work=args.work_dir, python=args.python, refresh=args.refresh
+        )
         progress = ProgressPrinter(total=len(cells))
         result = execute(selection, settings, pins, ["pyo3-harness", *(argv or sys.argv[1:])], progress)
     except HarnessError as exc:
         print(f"pyo3-harness: {exc}", file=sys.stderr)
         return exc.exit_code
     print(table(result))
-    print(f"\nresults: {args.out / 'results.json'}  report: {args.out / 'report.md'}  logs: {args.out / 'logs'}")
+    print(
+        f"\nresults: {args.out / 'results.json'}  report: {args.out / 'report.md'}  logs: {args.out / 'logs'}"
+    )
     failed = [c.id for c in result.cells if not c.ok]
     if failed:
         print(f"{len(failed)} cell(s) failed: {', '.join(failed)}", file=sys.stderr)

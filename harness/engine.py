@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -50,7 +51,8 @@ class Cell:
     def reproduce(self, project: Path | None) -> str:
         where = f"--project {project}" if project else f"--sample {self.sample} --pyo3 {self.pyo3}"
         scenarios = ",".join(self.scenarios)
-        return f"pyo3-harness run --frontend {self.frontend} --strategy {self.strategy} {where} --scenario {scenarios}"
+        selected = f"--frontend {self.frontend} --strategy {self.strategy} {where}"
+        return f"pyo3-harness run {selected} --scenario {scenarios}"
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Context:
     tools: PythonEnv
     wheelhouse: Path
     out: Path
+    work: Path
     refresh: bool
     project: Sample | None = None
     timer: Timer = field(default_factory=Timer)
@@ -165,6 +168,9 @@ def measured_build(
     done = run(invocation.argv, cwd=src, env=_build_env(ctx, added), log=log, check=False)
     after = snapshot(target)
     explained = diff(before, after, package_roots(src))
+    # Keep cargo's records beside the log, so every cause in the report can be audited.
+    snapshots = {"before": before.to_json(), "after": after.to_json()}
+    (logs / f"{scenario}.fingerprints.json").write_text(json.dumps(snapshots, indent=1))
     ctx.timer.add("build", done.seconds)
     ctx.timer.add("measure", time.monotonic() - start - done.seconds)
 
@@ -218,7 +224,9 @@ def _prepare_scenario(scenario: str, src: Path, sample: Sample) -> None:
             handle.write(f"\n// pyo3-frontend-harness: incremental edit at {time.time_ns()}\n")
 
 
-def _prepare_work_copy(ctx: Context, cell: Cell, sample: Sample, variant: str | None, src: Path, logs: Path) -> Pyo3:
+def _prepare_work_copy(
+    ctx: Context, cell: Cell, sample: Sample, variant: str | None, src: Path, logs: Path
+) -> Pyo3:
     strategy = STRATEGIES[cell.strategy]
     fetch_env = {k: v for k, v in ctx.base_env.items() if k != "CARGO_NET_OFFLINE"}
     start = time.monotonic()
@@ -232,7 +240,9 @@ def _prepare_work_copy(ctx: Context, cell: Cell, sample: Sample, variant: str | 
         fetch_crates(src, fetch_env, logs / "prepare.log")
         version = locked_version(src, CONFIG_CRATE)
         if version is None:
-            raise HarnessError(f"{sample.directory}: Cargo.lock names no {CONFIG_CRATE}; is pyo3 a dependency?")
+            raise HarnessError(
+                f"{sample.directory}: Cargo.lock names no {CONFIG_CRATE}; is pyo3 a dependency?"
+            )
         pyo3 = ctx.pyo3(version, strategy.base_support)
         if pyo3.overrides:
             manifest = root_manifest(src)
@@ -257,7 +267,7 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         pyo3_support="",
         reproduce=cell.reproduce(ctx.project.directory if ctx.project else None),
     )
-    workdir = ctx.cache.work / cell.id
+    workdir = ctx.work / cell.id
     src = workdir / "src"
     logs = ctx.out / "logs" / cell.id
     shutil.rmtree(logs, ignore_errors=True)

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import _toml as toml
 from harness.errors import HarnessError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 DEFAULT_PINS = Path(__file__).with_name("pins.toml")
 
@@ -58,7 +53,7 @@ class Pins:
 def load_pins(path: Path = DEFAULT_PINS) -> Pins:
     try:
         raw = path.read_bytes()
-        data = tomllib.loads(raw.decode())
+        data = toml.loads(raw.decode())
         frontends, backends = data["frontends"], data["backends"]
         return Pins(
             pip=frontends["pip"],
@@ -73,5 +68,5 @@ def load_pins(path: Path = DEFAULT_PINS) -> Pins:
             path=path,
             digest=hashlib.sha256(raw).hexdigest(),
         )
-    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, KeyError, TypeError, toml.TOMLDecodeError) as exc:
         raise HarnessError(f"cannot read pins file {path}: {exc!r}") from exc

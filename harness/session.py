@@ -46,6 +46,7 @@ class Selection:
 class Settings:
     out: Path
     cache: Path
+    work: Path | None
     python: str
     refresh: bool
 
@@ -67,12 +68,16 @@ def _save(result: RunResult, out: Path, started: float, ctx: Context | None) -> 
     write_atomic(out / "report.md", render_markdown(result))
 
 
-def execute(selection: Selection, settings: Settings, pins: Pins, argv: list[str], progress: Progress) -> RunResult:
+def execute(
+    selection: Selection, settings: Settings, pins: Pins, argv: list[str], progress: Progress
+) -> RunResult:
     started = time.monotonic()
     base_env = clean_environment(os.environ)
     missing = [c for c in toolchain_checks(base_env) if not c.ok]
     if missing:
-        raise HarnessError("the toolchain is incomplete (`pyo3-harness doctor` checks everything):\n" + render(missing))
+        raise HarnessError(
+            "the toolchain is incomplete (`pyo3-harness doctor` checks everything):\n" + render(missing)
+        )
     project = project_sample(selection.project) if selection.project else None
     cache = Cache(settings.cache)
     settings.out.mkdir(parents=True, exist_ok=True)
@@ -82,8 +87,11 @@ def execute(selection: Selection, settings: Settings, pins: Pins, argv: list[str
         command=argv,
         machine=machine(),
         toolchain=toolchain(base_env),
-        python={"version": interpreter.version, "executable": interpreter.executable,
-                "base_executable": interpreter.base_executable},
+        python={
+            "version": interpreter.version,
+            "executable": interpreter.executable,
+            "base_executable": interpreter.base_executable,
+        },
         pins=pins.as_dict(),
         harness_version=__version__,
     )
@@ -96,7 +104,12 @@ def execute(selection: Selection, settings: Settings, pins: Pins, argv: list[str
         if project is not None:
             requirements += project_requirements(project.directory)
         wheelhouse = ensure_wheelhouse(
-            cache, requirements, interpreter=interpreter, downloader=tools, env=base_env, refresh=settings.refresh
+            cache,
+            requirements,
+            interpreter=interpreter,
+            downloader=tools,
+            env=base_env,
+            refresh=settings.refresh,
         )
         ctx = Context(
             cache=cache,
@@ -106,6 +119,7 @@ def execute(selection: Selection, settings: Settings, pins: Pins, argv: list[str
             tools=tools,
             wheelhouse=wheelhouse,
             out=settings.out,
+            work=settings.work or cache.work,
             refresh=settings.refresh,
             project=project,
         )

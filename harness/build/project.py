@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
+from harness import _toml as toml
 from harness.build.samples import Sample
 from harness.build.workcopy import cargo_manifests
 from harness.errors import UsageError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 _PYO3_DEP = re.compile(r"^\s*pyo3(-ffi)?\s*=", re.MULTILINE)
 
@@ -49,7 +44,7 @@ def project_sample(path: Path) -> Sample:
 
 def project_requirements(root: Path) -> list[str]:
     """Build requirements and runtime dependencies, for the offline wheelhouse."""
-    data = tomllib.loads((root / "pyproject.toml").read_text())
+    data = toml.loads((root / "pyproject.toml").read_text())
     build = data.get("build-system", {}).get("requires", [])
     runtime = data.get("project", {}).get("dependencies", [])
     return [str(r) for r in (*build, *runtime)]

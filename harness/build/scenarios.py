@@ -21,7 +21,9 @@ SCENARIOS: Mapping[str, Scenario] = MappingProxyType(
         for s in (
             Scenario("cold", "empty target dir: everything compiles"),
             Scenario("warm", "rebuild at once with nothing changed: ideally nothing compiles"),
-            Scenario("incremental", "append a line to the extension's lib.rs: only that crate should compile"),
+            Scenario(
+                "incremental", "append a line to the extension's lib.rs: only that crate should compile"
+            ),
             Scenario(
                 "other-venv",
                 "rebuild from a second frontend environment on the same base interpreter",

@@ -7,19 +7,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from harness import _toml as toml
 from harness.build.samples import Sample
 from harness.errors import HarnessError
 from harness.install.pyo3 import Pyo3
 from harness.process import run
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 # One dependency line per pyo3 crate, e.g. `pyo3 = { version = "=0.29.2", features = [...] }`.
 PYO3_REQUIREMENT = re.compile(
@@ -36,7 +31,9 @@ def add_patch_overrides(manifest: str, overrides: Mapping[str, Path]) -> str:
     """Point crates at local sources through ``[patch.crates-io]`` (merging an existing table)."""
     if not overrides:
         return manifest
-    lines = "".join(f'{name} = {{ path = "{path.as_posix()}" }}\n' for name, path in sorted(overrides.items()))
+    lines = "".join(
+        f'{name} = {{ path = "{path.as_posix()}" }}\n' for name, path in sorted(overrides.items())
+    )
     header = "[patch.crates-io]\n"
     if header in manifest:
         return manifest.replace(header, header + lines, 1)
@@ -52,8 +49,8 @@ def package_roots(tree: Path) -> dict[str, Path]:
     roots = {}
     for manifest in cargo_manifests(tree):
         try:
-            name = tomllib.loads(manifest.read_text()).get("package", {}).get("name")
-        except tomllib.TOMLDecodeError:
+            name = toml.loads(manifest.read_text()).get("package", {}).get("name")
+        except toml.TOMLDecodeError:
             continue
         if isinstance(name, str):
             roots[name] = manifest.parent
@@ -104,7 +101,7 @@ def locked_version(tree: Path, crate: str) -> str | None:
     lock = root_manifest(tree).parent / "Cargo.lock"
     if not lock.exists():
         return None
-    for package in tomllib.loads(lock.read_text()).get("package", []):
+    for package in toml.loads(lock.read_text()).get("package", []):
         if package.get("name") == crate:
             return str(package["version"])
     return None

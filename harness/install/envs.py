@@ -74,7 +74,7 @@ class PythonEnv:
         return executable(self.root, name)
 
 
-def _is_complete(root: Path, expected: dict[str, object]) -> bool:
+def _is_complete(root: Path, expected: Mapping[str, object]) -> bool:
     try:
         return bool(json.loads((root / MARKER).read_text()) == expected)
     except (OSError, json.JSONDecodeError):
@@ -102,6 +102,7 @@ def ensure_env(
     with locked(root):
         if refresh or not _is_complete(root, expected):
             shutil.rmtree(root, ignore_errors=True)
+            make: list[str | Path]
             if creator is None:
                 make = [interpreter.executable, "-m", "venv", root]
             else:
@@ -110,9 +111,13 @@ def ensure_env(
             run(make, cwd=cache.root, env=pip_env)
             python = executable(root, "python")
             try:
-                run([python, "-m", "pip", "install", "--no-input", *requirements], cwd=cache.root, env=pip_env)
+                run(
+                    [python, "-m", "pip", "install", "--no-input", *requirements], cwd=cache.root, env=pip_env
+                )
             except HarnessError as exc:
-                raise HarnessError(f"could not install {', '.join(requirements)} into {root}:\n{exc}") from exc
+                raise HarnessError(
+                    f"could not install {', '.join(requirements)} into {root}:\n{exc}"
+                ) from exc
             (root / MARKER).write_text(json.dumps(expected))
     return PythonEnv(root=root, requirements=tuple(requirements))
 

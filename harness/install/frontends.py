@@ -133,6 +133,4 @@ class Uv(Frontend):
         return Invocation(argv=argv, env={"UV_CACHE_DIR": str(paths.uv_cache)})
 
 
-FRONTENDS: Mapping[str, Frontend] = MappingProxyType(
-    {f.name: f for f in (Pip(), PipVenv(), Build(), Uv())}
-)
+FRONTENDS: Mapping[str, Frontend] = MappingProxyType({f.name: f for f in (Pip(), PipVenv(), Build(), Uv())})

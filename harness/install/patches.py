@@ -38,7 +38,9 @@ class Series:
 
 def available(tool: str) -> list[str]:
     directory = patches_root() / tool
-    return sorted(p.name for p in directory.iterdir() if (p / "series").exists()) if directory.is_dir() else []
+    return (
+        sorted(p.name for p in directory.iterdir() if (p / "series").exists()) if directory.is_dir() else []
+    )
 
 
 def load_series(tool: str, version: str) -> Series:
@@ -60,7 +62,9 @@ def apply_series(series: Series, tree: Path, env: Mapping[str, str]) -> None:
     # Keep git from treating an enclosing repository as the tree to patch.
     git_env = {**env, "GIT_CEILING_DIRECTORIES": str(tree.parent)}
     for patch in series.patches:
-        check = run(["git", "apply", "--check", "--verbose", "-p1", patch], cwd=tree, env=git_env, check=False)
+        check = run(
+            ["git", "apply", "--check", "--verbose", "-p1", patch], cwd=tree, env=git_env, check=False
+        )
         if check.returncode != 0:
             raise HarnessError(
                 f"patch {patch} does not apply strictly to {tree} (no fuzz allowed):\n{check.output}"

@@ -38,7 +38,17 @@ def ensure_wheelhouse(
             root.mkdir(parents=True, exist_ok=True)
             pip_env = {**env, "PIP_CACHE_DIR": str(cache.pip_cache), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
             run(
-                [downloader.python, "-m", "pip", "download", "--only-binary", ":all:", "--dest", root, *requirements],
+                [
+                    downloader.python,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--only-binary",
+                    ":all:",
+                    "--dest",
+                    root,
+                    *requirements,
+                ],
                 cwd=cache.root,
                 env=pip_env,
             )

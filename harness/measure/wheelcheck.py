@@ -59,10 +59,20 @@ def check_wheel(
     venv = workdir / "check-env"
     shutil.rmtree(venv, ignore_errors=True)
     code = "".join(f"import {m}\n" for m in modules) + (check or "") + "print('wheel check passed')\n"
-    steps = [
+    steps: list[list[str | Path]] = [
         [uv, "venv", "--no-config", "--quiet", "--python", python, venv],
-        [uv, "pip", "install", "--no-config", "--python", executable(venv, "python"), "--no-index",
-         "--find-links", wheelhouse, wheel],
+        [
+            uv,
+            "pip",
+            "install",
+            "--no-config",
+            "--python",
+            executable(venv, "python"),
+            "--no-index",
+            "--find-links",
+            wheelhouse,
+            wheel,
+        ],
         [executable(venv, "python"), "-c", code],
     ]
     transcript = []

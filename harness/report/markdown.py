@@ -102,8 +102,10 @@ def _details(cell: CellResult) -> str:
         if b.error:
             lines.append(f"  - error: {b.error}")
         if b.rebuilt or b.reran:
-            lines.append(f"  - recompiled: {', '.join(b.rebuilt) or 'none'}; build scripts re-ran: "
-                         f"{', '.join(b.reran) or 'none'}")
+            lines.append(
+                f"  - recompiled: {', '.join(b.rebuilt) or 'none'}; build scripts re-ran: "
+                f"{', '.join(b.reran) or 'none'}"
+            )
         if b.scenario != "cold":
             for text in _causes(b, full=True):
                 lines.append(f"  - cause: {text}")
