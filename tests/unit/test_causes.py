@@ -1,0 +1,104 @@
+"""Cause analysis on fingerprint snapshots recorded from real uv builds of pyo3-ext."""
+
+import json
+import os
+from pathlib import Path
+
+from harness.measure.causes import describe, diff
+from harness.measure.fingerprints import Snapshot
+
+
+def load(fixtures: Path, name: str) -> tuple[Snapshot, Snapshot]:
+    data = json.loads((fixtures / f"{name}.fingerprints.json").read_text())
+    return Snapshot.from_json(data["before"]), Snapshot.from_json(data["after"])
+
+
+def test_stock_029_warm_rebuild_is_the_pyo3_ffi_chain_caused_by_pyo3_python(fixtures: Path) -> None:
+    result = diff(*load(fixtures, "uv-stock-0.29.2-warm"))
+    assert result.rebuilt == ["pyo3-ffi", "pyo3", "pyo3-ext"]
+    assert result.reran == ["pyo3-ffi", "pyo3"]
+    [root] = result.root_causes
+    assert (root.unit, root.unit_kind, root.kind, root.var) == (
+        "pyo3-ffi",
+        "run-build-script",
+        "env",
+        "PYO3_PYTHON",
+    )
+    assert root.old != root.new
+    assert root.old is not None and "/builds-v0/.tmp" in root.old
+    assert root.new is not None and "/builds-v0/.tmp" in root.new
+    # Everything else is a cascade that names the unit it came from.
+    cascades = {(c.unit, c.unit_kind, c.dep) for c in result.causes if c.kind == "dep"}
+    assert ("pyo3-ext", "lib", "pyo3 (lib)") in cascades
+    assert ("pyo3-ffi", "lib", "pyo3-ffi (run-build-script)") in cascades
+
+
+def test_stock_028_warm_rebuild_starts_at_pyo3_build_config(fixtures: Path) -> None:
+    result = diff(*load(fixtures, "uv-stock-0.28.3-warm"))
+    five = {"pyo3-build-config", "pyo3-ffi", "pyo3-macros-backend", "pyo3-macros", "pyo3"}
+    assert five <= set(result.rebuilt)
+    assert result.rebuilt[-1] == "pyo3-ext"
+    assert [(c.unit, c.var) for c in result.root_causes] == [("pyo3-build-config", "PYO3_PYTHON")]
+
+
+def test_exported_warm_rebuild_is_empty(fixtures: Path) -> None:
+    result = diff(*load(fixtures, "uv-exported-0.29.2-warm"))
+    assert (result.rebuilt, result.reran, result.causes) == ([], [], [])
+
+
+def test_cold_build_rebuilds_everything_without_causes(fixtures: Path) -> None:
+    before, after = load(fixtures, "uv-stock-0.29.2-warm")
+    result = diff(Snapshot(before.target_dir, {}), after)
+    assert len(result.units) == len(after.units)
+    assert result.causes == []
+
+
+def test_incremental_edit_is_a_file_cause(fixtures: Path, tmp_path: Path) -> None:
+    before, after = load(fixtures, "uv-exported-0.29.2-incremental")
+    [unit] = [u for u in before.units.values() if u.package == "pyo3-ext" and u.kind == "lib"]
+    lib_rs = tmp_path / "src" / "lib.rs"
+    lib_rs.parent.mkdir()
+    lib_rs.write_text("// edited")
+    os.utime(lib_rs, ns=(unit.mtime_ns + 1, unit.mtime_ns + 1))
+    result = diff(before, after, {"pyo3-ext": tmp_path})
+    assert result.rebuilt == ["pyo3-ext"]
+    assert [(c.unit, c.kind, c.path) for c in result.causes] == [("pyo3-ext", "file", str(lib_rs))]
+
+
+def test_edit_without_a_newer_file_is_reported_unknown_not_guessed(fixtures: Path) -> None:
+    result = diff(*load(fixtures, "uv-exported-0.29.2-incremental"))
+    assert [(c.unit, c.kind) for c in result.causes] == [("pyo3-ext", "unknown")]
+
+
+def test_unit_without_earlier_record_is_new(fixtures: Path) -> None:
+    before, after = load(fixtures, "uv-stock-0.29.2-warm")
+    key = next(k for k, u in before.units.items() if u.package == "pyo3" and u.kind == "lib")
+    trimmed = Snapshot(before.target_dir, {k: u for k, u in before.units.items() if k != key})
+    kinds = {(c.unit, c.unit_kind): c.kind for c in diff(trimmed, after).causes}
+    assert kinds[("pyo3", "lib")] == "new"
+
+
+def test_describe_in_words(fixtures: Path) -> None:
+    result = diff(*load(fixtures, "uv-stock-0.29.2-warm"))
+    [line] = describe(result.root_causes)
+    assert line.startswith("PYO3_PYTHON changed: /") and " → " in line and line.endswith("[pyo3-ffi]")
+
+
+def test_out_dir_files_regenerated_by_a_rebuilt_build_script_are_not_root_causes(
+    fixtures: Path, tmp_path: Path
+) -> None:
+    """pyo3-build-config 0.28 include!s files its build script writes to OUT_DIR."""
+    recorded_before, recorded_after = load(fixtures, "uv-stock-0.28.3-warm")
+    target = tmp_path / "target"
+    before = Snapshot(str(target), recorded_before.units)
+    after = Snapshot(str(target), recorded_after.units)
+    lib = next(u for u in before.units.values() if u.package == "pyo3-build-config" and u.kind == "lib")
+    assert lib.dep_info is not None
+    generated = [target / p for kind, p in lib.dep_info.files if kind == "build"]
+    assert generated, "the recorded dep-info names the OUT_DIR files"
+    for path in generated:  # regenerated during the build, so newer than the unit's last build
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("config")
+        os.utime(path, ns=(lib.mtime_ns + 1, lib.mtime_ns + 1))
+    result = diff(before, after)
+    assert [(c.kind, c.var) for c in result.root_causes] == [("env", "PYO3_PYTHON")]

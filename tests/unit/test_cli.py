@@ -1,0 +1,59 @@
+"""The command line's handling of bad input: a clear message, the accepted names, exit 2."""
+
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "--frontend", "pipx"], "unknown frontend 'pipx'; accepted: pip, pip-venv, build, uv"),
+        (["run", "--strategy", "magic"], "unknown strategy 'magic'; accepted: stock, exported"),
+        (["run", "--sample", "nope"], "unknown sample 'nope'; accepted: pyo3-ext"),
+        (["run", "--sample", "cffi-style:x"], "accepted: legacy, base-aware, config-file"),
+        (["run", "--pyo3", "0.1.0"], "unknown pyo3 version '0.1.0'; accepted: 0.29.2, 0.28.3"),
+        (
+            ["run", "--scenario", "hot"],
+            "unknown scenario 'hot'; accepted: cold, warm, incremental, other-venv",
+        ),
+        (["run", "--project", ".", "--sample", "pyo3-ext"], "--project and --sample are exclusive"),
+    ],
+)
+def test_unknown_names_exit_2_with_the_accepted_ones(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main([*argv, "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists(), "nothing is written for bad input"
+
+
+def test_project_that_is_not_pyo3_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    args = [
+        "run",
+        "--project",
+        str(project),
+        "--cache-dir",
+        str(tmp_path / "c"),
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    assert main(args) == 2
+    assert "no Cargo.toml, so not a Rust extension project" in capsys.readouterr().err
+    (project / "Cargo.toml").write_text('[package]\nname = "x"\n[dependencies]\nserde = "1"\n')
+    assert main(args) == 2
+    assert "no Cargo.toml depends on pyo3, so not a pyo3 project" in capsys.readouterr().err
+    assert main(["run", "--project", str(tmp_path / "missing"), "--cache-dir", str(tmp_path / "c")]) == 2
+    assert "not a directory" in capsys.readouterr().err
+
+
+def test_list_shows_every_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("pip-venv", "exported", "cffi-style", "base-aware", "other-venv", "0.28.3"):
+        assert name in out

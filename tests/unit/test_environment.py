@@ -1,0 +1,87 @@
+from pathlib import Path
+
+from harness.build.strategies import STRATEGIES, StrategyContext
+from harness.install.envs import Interpreter, PythonEnv
+from harness.install.frontends import FRONTENDS, BuildPaths, Installed
+from harness.pins import load_pins
+from harness.process import clean_environment
+
+INTERPRETER = Interpreter(
+    executable="/envs/pip/bin/python",
+    base_executable="/usr/local/bin/python3.11",
+    version="3.11.7",
+    implementation="cpython",
+    ext_suffix=".cpython-311-x86_64-linux-gnu.so",
+    gil_disabled=False,
+)
+PATHS = BuildPaths(
+    source=Path("/w/src"), outdir=Path("/w/dist"), wheelhouse=Path("/wh"), uv_cache=Path("/uvc")
+)
+
+
+def installed(name: str) -> Installed:
+    return Installed(
+        frontend=FRONTENDS[name],
+        version="1",
+        env=PythonEnv(Path("/envs/x"), ()),
+        source="test",
+        interpreter=INTERPRETER,
+    )
+
+
+def test_clean_environment_drops_what_steers_the_build() -> None:
+    environ = {
+        "PATH": "/usr/bin",
+        "HOME": "/root",
+        "CARGO_HOME": "/c",
+        "RUSTUP_TOOLCHAIN": "1.95",
+        "PYO3_PYTHON": "/x",
+        "PYO3_BASE_PYTHON": "/y",
+        "PYO3_CONFIG_FILE": "/z",
+        "VIRTUAL_ENV": "/venv",
+        "CARGO_TARGET_DIR": "/t",
+        "MATURIN_PEP517_USE_BASE_PYTHON": "1",
+        "PIP_INDEX_URL": "http://x",
+        "UV_INDEX_URL": "http://x",
+        "PYTHONPATH": "/p",
+    }
+    assert clean_environment(environ) == {
+        "PATH": "/usr/bin",
+        "HOME": "/root",
+        "CARGO_HOME": "/c",
+        "RUSTUP_TOOLCHAIN": "1.95",
+    }
+
+
+def test_exported_strategy_exports_the_base_interpreter() -> None:
+    ctx = StrategyContext(frontend_python=INTERPRETER)
+    assert STRATEGIES["exported"].environment(ctx) == {"PYO3_BASE_PYTHON": "/usr/local/bin/python3.11"}
+    assert STRATEGIES["exported"].base_support
+    assert STRATEGIES["stock"].environment(ctx) == {}
+    assert not STRATEGIES["stock"].base_support
+
+
+def test_frontend_invocations_are_offline_and_explicit() -> None:
+    pip = FRONTENDS["pip"].invocation(installed("pip"), PATHS)
+    assert pip.argv[:4] == ["/envs/x/bin/python", "-m", "pip", "wheel"]
+    assert "--no-index" in pip.argv and "/wh" in pip.argv and pip.argv[-1] == "/w/src"
+    assert not any(a.startswith("--use-feature") for a in pip.argv)
+
+    venv = FRONTENDS["pip-venv"].invocation(installed("pip-venv"), PATHS)
+    assert "--use-feature=venv-isolation" in venv.argv
+
+    build = FRONTENDS["build"].invocation(installed("build"), PATHS)
+    assert build.argv[1:4] == ["-m", "build", "--wheel"]
+    assert build.env == {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": "/wh"}
+
+    uv = FRONTENDS["uv"].invocation(installed("uv"), PATHS)
+    assert uv.argv[0] == "/envs/x/bin/uv" and uv.argv[1:3] == ["build", "--wheel"]
+    assert uv.argv[uv.argv.index("--python") + 1] == "/envs/x/bin/python"
+    assert uv.env == {"UV_CACHE_DIR": "/uvc"}
+
+
+def test_frontends_sharing_a_tool_share_an_environment() -> None:
+    pins = load_pins()
+    assert FRONTENDS["pip"].env_name(pins) == FRONTENDS["pip-venv"].env_name(pins) == f"pip-{pins.pip}"
+    assert FRONTENDS["build"].requirements(pins) == [f"build=={pins.build}", f"pip=={pins.pip}"]
+    assert [f.name for f in FRONTENDS.values() if f.other_venv] == ["pip"]

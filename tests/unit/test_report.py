@@ -1,0 +1,60 @@
+"""Rendering and the results file, fed with a results.json recorded from a real uv run."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.report.markdown import render, short_path, table
+from harness.report.results import SCHEMA_VERSION, RunResult, read_results, write_results
+
+
+@pytest.fixture
+def recorded(fixtures: Path) -> RunResult:
+    return RunResult.from_json(json.loads((fixtures / "uv-pyo3-ext.results.json").read_text()))
+
+
+def test_results_round_trip(recorded: RunResult, tmp_path: Path) -> None:
+    path = tmp_path / "out" / "results.json"
+    write_results(recorded, path)
+    again = read_results(path)
+    assert again == recorded
+    data = json.loads(path.read_text())
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert [c["ok"] for c in data["cells"]] == [True] * len(recorded.cells)
+    assert not list(path.parent.glob(".*tmp")), "atomic write leaves no temporary file"
+
+
+def test_table_has_one_row_per_cell_with_units_and_causes(recorded: RunResult) -> None:
+    lines = table(recorded).splitlines()
+    assert len(lines) == 2 + len(recorded.cells)
+    stock = next(line for line in lines if "| stock | pyo3-ext | 0.29.2 (stock)" in line)
+    assert "3: pyo3-ffi, pyo3, pyo3-ext" in stock
+    assert "PYO3_PYTHON changed: .../builds-v0/.tmp" in stock and " → .../builds-v0/.tmp" in stock
+    exported = next(line for line in lines if "| exported | pyo3-ext | 0.29.2 + base-python patch" in line)
+    assert "| 0 |" in exported and "nothing recompiled" in exported
+    assert "1: pyo3-ext" in exported  # incremental
+
+
+def test_failed_build_is_a_row_with_its_log(recorded: RunResult) -> None:
+    cell = recorded.cells[0]
+    warm = cell.build("warm")
+    assert warm is not None
+    warm.ok, warm.error, warm.log = False, "build failed with exit 1", "/logs/warm.log"
+    md = render(recorded)
+    assert "**failed** ([log](/logs/warm.log))" in md
+    assert f"**1 cell(s) failed**: {cell.id}" in md
+
+
+def test_report_names_the_command_and_machine(recorded: RunResult) -> None:
+    md = render(recorded)
+    assert "`pyo3-harness run --frontend uv" in md
+    assert "rustc 1.95.0" in md
+    assert "Every build, with causes and logs" in md
+    assert "Reproduce: `pyo3-harness run --frontend uv --strategy stock --sample pyo3-ext" in md
+
+
+def test_short_path_keeps_the_informative_tail() -> None:
+    assert short_path("/a/b/c/builds-v0/.tmpAb12/bin/python") == ".../builds-v0/.tmpAb12/bin/python"
+    assert short_path("/usr/bin/python") == "/usr/bin/python"
+    assert short_path(None) is None
