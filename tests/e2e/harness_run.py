@@ -1,0 +1,70 @@
+"""End-to-end helpers: run the real CLI, read the results file it wrote.
+
+Installs and downloads go to the harness's normal cache (or ``$PYO3_HARNESS_CACHE``), shared
+and locked across workers; every run gets its own work and output directories.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.report.results import BuildRecord, CellResult, RunResult, read_results
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+    out: Path
+    result: RunResult
+
+    def cell(self, frontend: str, strategy: str, sample: str, variant: str | None = None) -> CellResult:
+        for cell in self.result.cells:
+            if (cell.frontend, cell.strategy, cell.sample) == (frontend, strategy, sample) and (
+                variant is None or cell.variant == variant
+            ):
+                return cell
+        raise AssertionError(f"no cell {frontend}/{strategy}/{sample}/{variant} in {self.out}")
+
+    def build(
+        self, frontend: str, strategy: str, sample: str, scenario: str, variant: str | None = None
+    ) -> BuildRecord:
+        record = self.cell(frontend, strategy, sample, variant).build(scenario)
+        assert record is not None, f"no {scenario} build"
+        return record
+
+
+def harness_command(args: list[str], out: Path, work: Path) -> list[str]:
+    return [sys.executable, "-m", "harness", "run", *args, "--out", str(out), "--work-dir", str(work)]
+
+
+def run_harness(args: list[str], base: Path, *, timeout: float = 2400) -> Run:
+    out, work = base / "out", base / "work"
+    proc = subprocess.run(
+        harness_command(args, out, work),
+        cwd=REPO,
+        env=dict(os.environ),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    results = out / "results.json"
+    assert results.exists(), f"no results.json; harness said:\n{proc.stdout[-5000:]}"
+    return Run(proc.returncode, proc.stdout, out, read_results(results))
+
+
+def assert_every_wheel_works(run: Run) -> None:
+    for cell in run.result.cells:
+        assert cell.error is None, cell.error
+        for build in cell.builds:
+            assert build.ok, f"{cell.id} {build.scenario} failed: {build.error} (log {build.log})"
+            assert build.wheel is not None and build.wheel["ok"], f"{cell.id} {build.scenario}: {build.wheel}"

@@ -1,0 +1,40 @@
+"""pip's default isolation runs the backend on pip's own interpreter: stable across builds,
+but not across environments."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def run(module_dir: Path) -> Run:
+    args = ["--frontend", "pip", "--strategy", "stock,exported", "--sample", "pyo3-ext"]
+    return run_harness([*args, "--scenario", "warm,other-venv"], module_dir)
+
+
+def test_every_wheel_works(run: Run) -> None:
+    assert run.returncode == 0, run.output[-3000:]
+    assert_every_wheel_works(run)
+
+
+def test_stock_pip_warm_rebuild_recompiles_nothing(run: Run) -> None:
+    warm = run.build("pip", "stock", "pyo3-ext", "warm")
+    assert (warm.rebuilt, warm.causes) == ([], [])
+
+
+def test_stock_pip_from_another_venv_recompiles_the_chain(run: Run) -> None:
+    other = run.build("pip", "stock", "pyo3-ext", "other-venv")
+    assert {"pyo3-ffi", "pyo3", "pyo3-ext"} <= set(other.rebuilt)
+    [root] = [c for c in other.causes if c["kind"] != "dep"]
+    assert (root["unit"], root["var"]) == ("pyo3-ffi", "PYO3_PYTHON")
+    assert "/pip-" in root["old"] and root["new"].startswith(root["old"].split("/pip-")[0])
+    assert "-other-" in root["new"] and "-other-" not in root["old"]
+
+
+def test_exported_pip_from_another_venv_recompiles_nothing(run: Run) -> None:
+    other = run.build("pip", "exported", "pyo3-ext", "other-venv")
+    assert (other.rebuilt, other.causes) == ([], [])
