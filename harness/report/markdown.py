@@ -34,11 +34,15 @@ def _causes(record: BuildRecord, *, full: bool) -> list[str]:
     return describe(causes)
 
 
+def _failure(record: BuildRecord) -> str:
+    return f"**failed** ([log]({record.log}))" if record.log else f"**not run**: {record.error}"
+
+
 def _units(record: BuildRecord | None) -> str:
     if record is None:
         return "–"
     if not record.ok:
-        return f"**failed** ([log]({record.log}))" if record.log else f"**not run**: {record.error}"
+        return _failure(record)
     text = str(len(record.rebuilt))
     if record.rebuilt:
         text += f": {', '.join(record.rebuilt)}"
@@ -48,8 +52,12 @@ def _units(record: BuildRecord | None) -> str:
     return text
 
 
-def _seconds(record: BuildRecord | None) -> str:
-    return f"{record.seconds:.1f}" if record is not None and record.ok else "–"
+def _seconds(record: BuildRecord | None, *, show_failure: bool = False) -> str:
+    if record is None:
+        return "–"
+    if not record.ok:
+        return _failure(record) if show_failure else "–"
+    return f"{record.seconds:.1f}"
 
 
 def _sample(cell: CellResult) -> str:
@@ -79,7 +87,7 @@ def table(result: RunResult) -> str:
             cell.strategy,
             _sample(cell),
             cell.pyo3_support or cell.pyo3,
-            _seconds(cell.build("cold")),
+            _seconds(cell.build("cold"), show_failure=True),
             _units(cell.build("warm")),
             _seconds(cell.build("warm")),
             _units(cell.build("incremental")),
