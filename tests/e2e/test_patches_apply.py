@@ -39,7 +39,8 @@ def test_a_patch_that_does_not_apply_exactly_is_rejected(tmp_path: Path) -> None
     text = patch.read_text()
     stale = tmp_path / patch.name
     # Change one context line: git must refuse rather than fuzz.
-    stale.write_text(text.replace(" /// Attempts to locate a python interpreter.", " /// Attempts to find one.", 1))
+    context = " /// Attempts to locate a python interpreter."
+    stale.write_text(text.replace(context, " /// Attempts to find one.", 1))
     assert stale.read_text() != text
     original = (tree / "src" / "impl_.rs").read_text()
     with pytest.raises(HarnessError, match=r"does not apply strictly[\s\S]*patch failed"):

@@ -58,3 +58,14 @@ def test_short_path_keeps_the_informative_tail() -> None:
     assert short_path("/a/b/c/builds-v0/.tmpAb12/bin/python") == ".../builds-v0/.tmpAb12/bin/python"
     assert short_path("/usr/bin/python") == "/usr/bin/python"
     assert short_path(None) is None
+
+
+def test_recorded_results_match_the_documented_schema(fixtures: Path, recorded: RunResult) -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parents[2] / "schema" / "results.schema.json").read_text())
+    jsonschema.validate(recorded.to_json(), schema)
+    broken = recorded.to_json()
+    broken["cells"][0]["builds"][0]["causes"] = [{"unit": "x", "unit_kind": "lib", "kind": "vibes"}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)

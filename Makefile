@@ -1,0 +1,27 @@
+# Set-up is part of every target: a fresh clone needs nothing but python3, cargo and a C compiler.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Extra arguments for `make report`, e.g. ARGS="--frontend uv --sample cffi-style".
+ARGS ?=
+
+.PHONY: report test unit lint
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+report: $(VENV)/.installed
+	$(BIN)/pyo3-harness run $(ARGS)
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check harness tests
+	$(BIN)/ruff format --check harness tests
+	$(BIN)/mypy
+	@# pytest exits 5 when it collects nothing: a failure here, never a pass.
+	$(BIN)/pytest -n auto --dist loadfile; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo 'pytest collected no tests' >&2; exit 1; fi; exit $$rc
+
+unit: $(VENV)/.installed
+	$(BIN)/pytest tests/unit
