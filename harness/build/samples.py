@@ -62,10 +62,15 @@ SAMPLES: Mapping[str, Sample] = MappingProxyType(
             ),
             Sample(
                 name="cffi-style",
-                description="cryptography-shaped workspace: a pyo3 crate plus a *-cffi crate whose "
-                "build script runs PYO3_PYTHON to import cffi",
+                description="cryptography-shaped abi3 workspace: a pyo3 crate plus a *-cffi crate "
+                "whose build script runs PYO3_PYTHON to import cffi",
                 directory=SAMPLES_DIR / "cffi-style",
-                check=("import cffi_style as m\nassert m.cffi_add(2, 3) == 5, m.cffi_add(2, 3)\n"),
+                check=(
+                    "import cffi_style as m\n"
+                    "assert m.cffi_add(2, 3) == 5, m.cffi_add(2, 3)\n"
+                    "from cffi_style import _cffi_sample\n"
+                    "assert _cffi_sample.lib.cffi_style_add(2, 3) == 5\n"
+                ),
                 edit="crates/cffi-style/src/lib.rs",
                 variants=("legacy", "base-aware", "config-file"),
                 variant_file="crates/cffi-style-cffi/keying.txt",
