@@ -57,3 +57,14 @@ def test_list_shows_every_registry(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name in ("pip-venv", "exported", "cffi-style", "base-aware", "other-venv", "0.28.3"):
         assert name in out
+
+
+def test_missing_toolchain_gets_doctors_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no cargo, rustc, cc or git here
+    assert main(["run", "--cache-dir", str(tmp_path / "c"), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "the toolchain is incomplete (`pyo3-harness doctor` checks everything)" in err
+    assert "[FAIL] cargo: cargo not found on PATH" in err
+    assert "fix: install Rust with rustup" in err
