@@ -82,6 +82,8 @@ class Context:
     timer: Timer = field(default_factory=Timer)
     _installed: dict[tuple[str, bool], Installed] = field(default_factory=dict)
     _pyo3: dict[tuple[str, bool], Pyo3] = field(default_factory=dict)
+    # Environments already recreated by --refresh in this run (frontends may share one).
+    _refreshed: set[str] = field(default_factory=set)
 
     def frontend(self, name: str, *, other: bool = False) -> Installed:
         """The installed frontend; ``other`` is a second environment with the same contents."""
@@ -89,15 +91,17 @@ class Context:
         if key not in self._installed:
             start = time.monotonic()
             plugin = FRONTENDS[name]
+            env_name = plugin.env_name(self.pins) + ("-other" if other else "")
             env = ensure_env(
                 self.cache,
-                plugin.env_name(self.pins) + ("-other" if other else ""),
+                env_name,
                 plugin.requirements(self.pins),
                 interpreter=self.interpreter,
                 env=self.base_env,
                 creator=self.tools.script("virtualenv"),
-                refresh=self.refresh and key not in self._installed,
+                refresh=self.refresh and env_name not in self._refreshed,
             )
+            self._refreshed.add(env_name)
             self._installed[key] = Installed(
                 frontend=plugin,
                 version=plugin.version(self.pins),

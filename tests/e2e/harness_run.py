@@ -40,26 +40,27 @@ class Run:
         return record
 
 
-def harness_command(args: list[str], out: Path, work: Path) -> list[str]:
-    return [sys.executable, "-m", "harness", "run", *args, "--out", str(out), "--work-dir", str(work)]
-
-
-def run_harness(args: list[str], base: Path, *, timeout: float = 2400) -> Run:
-    out, work = base / "out", base / "work"
-    proc = subprocess.run(
-        harness_command(args, out, work),
+def start_harness(args: list[str], out: Path, work: Path) -> subprocess.Popen[str]:
+    """The real CLI in its own process group (so a test can Ctrl-C it like a terminal does)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "harness", "run", *args, "--out", str(out), "--work-dir", str(work)],
         cwd=REPO,
         env=dict(os.environ),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        timeout=timeout,
-        check=False,
+        start_new_session=True,
     )
+
+
+def run_harness(args: list[str], base: Path, *, timeout: float = 2400) -> Run:
+    out = base / "out"
+    proc = start_harness(args, out, base / "work")
+    output, _ = proc.communicate(timeout=timeout)
     results = out / "results.json"
-    assert results.exists(), f"no results.json; harness said:\n{proc.stdout[-5000:]}"
-    return Run(proc.returncode, proc.stdout, out, read_results(results))
+    assert results.exists(), f"no results.json; harness said:\n{output[-5000:]}"
+    return Run(proc.returncode, output, out, read_results(results))
 
 
 def assert_every_wheel_works(run: Run) -> None:

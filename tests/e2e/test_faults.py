@@ -3,7 +3,6 @@
 import os
 import shutil
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from harness.build.samples import SAMPLES
 from harness.report.results import read_results
-from tests.e2e.harness_run import REPO, harness_command, run_harness
+from tests.e2e.harness_run import run_harness, start_harness
 
 pytestmark = pytest.mark.e2e
 
@@ -39,16 +38,7 @@ def test_failing_build_is_a_row_with_its_log_and_the_run_goes_on(tmp_path: Path)
 def test_interrupt_keeps_finished_cells(tmp_path: Path) -> None:
     out, work = tmp_path / "out", tmp_path / "work"
     args = ["--frontend", "uv", "--strategy", "exported,stock", "--sample", "pyo3-ext", "--scenario", "cold"]
-    proc = subprocess.Popen(
-        harness_command(args, out, work),
-        cwd=REPO,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    proc = start_harness(args, out, work)
     results = out / "results.json"
     deadline = time.monotonic() + 900
     while not (results.exists() and read_results(results).cells) and proc.poll() is None:
