@@ -7,6 +7,7 @@ and locked across workers; every run gets its own work and output directories.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ class Run:
         return record
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_harness(args: list[str], out: Path, work: Path) -> subprocess.Popen[str]:
     """The real CLI in its own process group (so a test can Ctrl-C it like a terminal does)."""
     return subprocess.Popen(
@@ -51,6 +56,9 @@ def start_harness(args: list[str], out: Path, work: Path) -> subprocess.Popen[st
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # A shell running us in the background leaves SIGINT ignored, and an ignored SIGINT is
+        # inherited; restore what a terminal gives a foreground command.
+        preexec_fn=_default_sigint,
     )
 
 
