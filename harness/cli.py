@@ -11,18 +11,17 @@ from pathlib import Path
 from harness import __version__
 from harness.build.samples import SAMPLES, parse_sample
 from harness.build.scenarios import DEFAULT_SCENARIOS, SCENARIOS, ordered
-from harness.build.strategies import STRATEGIES
+from harness.build.strategies import DEFAULT_STRATEGIES, STRATEGIES
 from harness.doctor import checks, render
 from harness.errors import HarnessError, UsageError, unknown_name
 from harness.install.cache import default_cache_dir
-from harness.install.frontends import FRONTENDS
+from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, parse_frontend
 from harness.pins import DEFAULT_PINS, Pins, load_pins
 from harness.process import clean_environment
 from harness.report.markdown import table
 from harness.report.terminal import ProgressPrinter
 from harness.session import Selection, Settings, execute
 
-DEFAULT_STRATEGIES = ("stock", "exported")
 DEFAULT_SAMPLES = ("pyo3-ext", "cffi-style")
 
 
@@ -43,6 +42,14 @@ def _choose(
     return tuple(dict.fromkeys(given))
 
 
+def _frontends(given: list[str]) -> tuple[str, ...]:
+    if not given:
+        return DEFAULT_FRONTENDS
+    if given == ["all"]:
+        return tuple(FRONTENDS)
+    return tuple(dict.fromkeys(str(parse_frontend(text)) for text in given))
+
+
 def selection_from(args: argparse.Namespace, pins: Pins) -> Selection:
     samples = tuple(dict.fromkeys(_split(args.sample))) or DEFAULT_SAMPLES
     if samples == ("all",):
@@ -53,7 +60,7 @@ def selection_from(args: argparse.Namespace, pins: Pins) -> Selection:
     if args.project and args.sample:
         raise UsageError("--project and --sample are exclusive: a run builds samples or your project")
     return Selection(
-        frontends=_choose(_split(args.frontend), FRONTENDS, "frontend", tuple(FRONTENDS)),
+        frontends=_frontends(_split(args.frontend)),
         strategies=_choose(_split(args.strategy), STRATEGIES, "strategy", DEFAULT_STRATEGIES),
         samples=samples,
         pyo3=_choose(_split(args.pyo3), pins.pyo3_versions, "pyo3 version", pins.pyo3_versions[:1]),
@@ -84,8 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="build the selected matrix and write results.json and report.md")
     many = "comma-separated or repeated; 'all' for every one"
-    run.add_argument("--frontend", action="append", help=f"frontends ({many}; default: all)")
-    run.add_argument("--strategy", action="append", help=f"strategies ({many}; default: stock,exported)")
+    run.add_argument(
+        "--frontend",
+        action="append",
+        help=f"frontends: NAME, NAME==VERSION (PyPI), NAME@PATH (checkout), uv=PATH (binary) "
+        f"({many}; default: {','.join(DEFAULT_FRONTENDS)})",
+    )
+    run.add_argument(
+        "--strategy", action="append", help=f"strategies ({many}; default: {','.join(DEFAULT_STRATEGIES)})"
+    )
     run.add_argument(
         "--sample",
         action="append",
@@ -113,9 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _list(pins: Pins) -> str:
-    lines = ["Frontends:"]
+    lines = [f"Frontends (default: {', '.join(DEFAULT_FRONTENDS)}):"]
     lines += [f"  {f.name:<22} {f.description}" for f in FRONTENDS.values()]
-    lines += ["Strategies (default: stock, exported):"]
+    lines += ["  (each also as NAME==VERSION, NAME@CHECKOUT, or for uv, uv=BINARY)"]
+    lines += [f"Strategies (default: {', '.join(DEFAULT_STRATEGIES)}):"]
     lines += [f"  {s.name:<22} {s.description}" for s in STRATEGIES.values()]
     lines += ["Samples (default: pyo3-ext, cffi-style):"]
     for s in SAMPLES.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -21,9 +22,10 @@ from harness.build.workcopy import (
     root_manifest,
 )
 from harness.errors import HarnessError
-from harness.install.cache import Cache
-from harness.install.envs import Interpreter, PythonEnv, ensure_env, probe
-from harness.install.frontends import FRONTENDS, BuildPaths, Installed
+from harness.install.cache import Cache, digest
+from harness.install.envs import Interpreter, PythonEnv
+from harness.install.frontends import BuildPaths, Installed, parse_frontend
+from harness.install.provision import Provisioner
 from harness.install.pyo3 import CONFIG_CRATE, Pyo3, prepare
 from harness.measure.causes import diff
 from harness.measure.fingerprints import snapshot
@@ -37,7 +39,7 @@ PROJECT_PYO3 = "project"  # a user's project builds the pyo3 its own lock file n
 
 @dataclass(frozen=True)
 class Cell:
-    frontend: str
+    frontend: str  # a frontend spec: "pip", "pip==26.1", "pip@PATH", "uv=PATH"
     strategy: str
     sample: str  # a sample spec: "name" or "name:variant"
     pyo3: str
@@ -45,8 +47,11 @@ class Cell:
 
     @property
     def id(self) -> str:
+        spec = parse_frontend(self.frontend)
+        frontend = str(spec) if not (spec.source or spec.binary) else f"{spec.name}-{digest(str(spec))}"
+        frontend = re.sub(r"[^A-Za-z0-9._-]+", "-", frontend)
         sample = self.sample.replace(":", "-")
-        return f"{self.frontend}--{self.strategy}--{sample}--pyo3-{self.pyo3}"
+        return f"{frontend}--{self.strategy}--{sample}--pyo3-{self.pyo3}"
 
     def reproduce(self, project: Path | None) -> str:
         where = f"--project {project}" if project else f"--sample {self.sample} --pyo3 {self.pyo3}"
@@ -67,50 +72,31 @@ class Timer:
 
 @dataclass
 class Context:
-    """Everything a run shares across cells. Installed frontends are memoised per run."""
+    """Everything a run shares across cells."""
 
     cache: Cache
     pins: Pins
     interpreter: Interpreter
     base_env: dict[str, str]
     tools: PythonEnv
-    wheelhouse: Path
+    provisioner: Provisioner
     out: Path
     work: Path
-    refresh: bool
     project: Sample | None = None
     timer: Timer = field(default_factory=Timer)
-    _installed: dict[tuple[str, bool], Installed] = field(default_factory=dict)
     _pyo3: dict[tuple[str, bool], Pyo3] = field(default_factory=dict)
-    # Environments already recreated by --refresh in this run (frontends may share one).
-    _refreshed: set[str] = field(default_factory=set)
 
-    def frontend(self, name: str, *, other: bool = False) -> Installed:
-        """The installed frontend; ``other`` is a second environment with the same contents."""
-        key = (name, other)
-        if key not in self._installed:
-            start = time.monotonic()
-            plugin = FRONTENDS[name]
-            env_name = plugin.env_name(self.pins) + ("-other" if other else "")
-            env = ensure_env(
-                self.cache,
-                env_name,
-                plugin.requirements(self.pins),
-                interpreter=self.interpreter,
-                env=self.base_env,
-                creator=self.tools.script("virtualenv"),
-                refresh=self.refresh and env_name not in self._refreshed,
-            )
-            self._refreshed.add(env_name)
-            self._installed[key] = Installed(
-                frontend=plugin,
-                version=plugin.version(self.pins),
-                env=env,
-                source=f"PyPI {', '.join(plugin.requirements(self.pins))}",
-                interpreter=probe(env.python, self.base_env),
-            )
-            self.timer.add("setup", time.monotonic() - start)
-        return self._installed[key]
+    def frontend(self, spec: str, *, patched: bool, other: bool = False) -> Installed:
+        start = time.monotonic()
+        installed = self.provisioner.frontend(parse_frontend(spec), patched=patched, other=other)
+        self.timer.add("setup", time.monotonic() - start)
+        return installed
+
+    def wheelhouse(self, *, patched_backend: bool) -> Path:
+        start = time.monotonic()
+        wheelhouse = self.provisioner.wheelhouse(patched_backend=patched_backend)
+        self.timer.add("setup", time.monotonic() - start)
+        return wheelhouse
 
     def pyo3(self, version: str, base_support: bool) -> Pyo3:
         key = (version, base_support)
@@ -159,9 +145,10 @@ def measured_build(
     shutil.rmtree(outdir, ignore_errors=True)
     outdir.mkdir(parents=True)
     strategy = STRATEGIES[cell.strategy]
+    wheelhouse = ctx.wheelhouse(patched_backend=strategy.backend_patch)
     invocation = installed.frontend.invocation(
         installed,
-        BuildPaths(source=src, outdir=outdir, wheelhouse=ctx.wheelhouse, uv_cache=ctx.cache.uv_cache),
+        BuildPaths(source=src, outdir=outdir, wheelhouse=wheelhouse, uv_cache=ctx.cache.uv_cache),
     )
     added = {**invocation.env, **strategy.environment(StrategyContext(installed.interpreter))}
     target = root_manifest(src).parent / "target"
@@ -200,7 +187,7 @@ def measured_build(
             wheel,
             uv=ctx.tools.script("uv"),
             python=ctx.interpreter.executable,
-            wheelhouse=ctx.wheelhouse,
+            wheelhouse=wheelhouse,
             check=sample.check,
             workdir=workdir,
             env={**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)},
@@ -258,11 +245,14 @@ def _prepare_work_copy(
 
 def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     sample, variant = ctx.sample(cell.sample)
-    plugin = FRONTENDS[cell.frontend]
+    spec = parse_frontend(cell.frontend)
+    plugin = spec.plugin
+    strategy = STRATEGIES[cell.strategy]
     result = CellResult(
         id=cell.id,
-        frontend=cell.frontend,
-        frontend_version=plugin.version(ctx.pins),
+        frontend=plugin.name,
+        frontend_spec=cell.frontend,
+        frontend_version=spec.version or plugin.version(ctx.pins),
         frontend_source="",
         strategy=cell.strategy,
         sample=sample.name,
@@ -277,8 +267,15 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
     try:
-        installed = ctx.frontend(cell.frontend)
-        result.frontend_source = installed.source
+        installed = ctx.frontend(cell.frontend, patched=strategy.frontend_patch)
+        result.frontend_version, result.frontend_source = installed.version, installed.source
+        result.frontend_patch = installed.patch_digest
+        wheelhouse = ctx.wheelhouse(patched_backend=strategy.backend_patch)
+        result.backend_source = (
+            json.loads((wheelhouse / ".harness-complete").read_text())["source"]
+            if strategy.backend_patch
+            else f"PyPI maturin=={ctx.pins.maturin}"
+        )
         pyo3 = _prepare_work_copy(ctx, cell, sample, variant, src, logs)
         result.pyo3, result.pyo3_support = pyo3.version, pyo3.describe()
     except HarnessError as exc:
@@ -294,7 +291,9 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
             continue
         progress("build-start", {"cell": cell, "scenario": scenario})
         try:
-            runner = ctx.frontend(cell.frontend, other=scenario == "other-venv")
+            runner = ctx.frontend(
+                cell.frontend, patched=strategy.frontend_patch, other=scenario == "other-venv"
+            )
         except HarnessError as exc:
             result.builds.append(_not_run(scenario, "setup", str(exc)))
             continue

@@ -16,6 +16,7 @@ from harness.engine import PROJECT_PYO3, Cell, Context, Progress, run_cell
 from harness.errors import HarnessError
 from harness.install.cache import Cache, write_atomic
 from harness.install.envs import ensure_tools, probe
+from harness.install.provision import Provisioner
 from harness.install.wheelhouse import ensure_wheelhouse
 from harness.measure.machine import machine, toolchain
 from harness.pins import Pins
@@ -64,6 +65,8 @@ def _save(result: RunResult, out: Path, started: float, ctx: Context | None) -> 
     total = time.monotonic() - started
     overhead = total - totals.get("build", 0.0) - totals.get("setup", 0.0)
     result.timing = {k: round(v, 2) for k, v in {**totals, "total": total, "overhead": overhead}.items()}
+    if ctx is not None:
+        result.installs = list(ctx.provisioner.installs)
     write_results(result, out / "results.json")
     write_atomic(out / "report.md", render_markdown(result))
 
@@ -111,16 +114,24 @@ def execute(
             env=base_env,
             refresh=settings.refresh,
         )
+        provisioner = Provisioner(
+            cache=cache,
+            pins=pins,
+            interpreter=interpreter,
+            base_env=base_env,
+            tools=tools,
+            stock_wheelhouse=wheelhouse,
+            refresh=settings.refresh,
+        )
         ctx = Context(
             cache=cache,
             pins=pins,
             interpreter=interpreter,
             base_env=base_env,
             tools=tools,
-            wheelhouse=wheelhouse,
+            provisioner=provisioner,
             out=settings.out,
             work=settings.work or cache.work,
-            refresh=settings.refresh,
             project=project,
         )
         ctx.timer.add("setup", time.monotonic() - setup_start)

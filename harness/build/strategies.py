@@ -25,6 +25,10 @@ class Strategy:
     description: str = ""
     # Needs a pyo3 that honours PYO3_BASE_PYTHON (native or patched).
     base_support: bool = False
+    # Uses the frontend built from its sdist with patches/<tool>/<version> applied.
+    frontend_patch: bool = False
+    # Uses maturin built from its sdist with patches/maturin/<version> applied.
+    backend_patch: bool = False
 
     def environment(self, ctx: StrategyContext) -> dict[str, str]:
         """Variables exported into the frontend's environment."""
@@ -48,4 +52,30 @@ class Exported(Strategy):
         return {"PYO3_BASE_PYTHON": ctx.frontend_python.base_executable}
 
 
-STRATEGIES: Mapping[str, Strategy] = MappingProxyType({s.name: s for s in (Stock(), Exported())})
+class FrontendPatch(Strategy):
+    name = "frontend-patch"
+    description = (
+        "the frontend exports PYO3_BASE_PYTHON itself (our patch) and pyo3 honours it; "
+        "nothing exported by hand"
+    )
+    base_support = True
+    frontend_patch = True
+
+
+class BackendPatch(Strategy):
+    name = "backend-patch"
+    description = "stock frontend; maturin exports PYO3_BASE_PYTHON itself (our patch), pyo3 honours it"
+    base_support = True
+    backend_patch = True
+
+
+class FrontendPatchStockPyo3(Strategy):
+    name = "frontend-patch-stock-pyo3"
+    description = "the patched frontend with stock pyo3: shows the consumer side is needed too"
+    frontend_patch = True
+
+
+STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
+    {s.name: s for s in (Stock(), Exported(), FrontendPatch(), BackendPatch(), FrontendPatchStockPyo3())}
+)
+DEFAULT_STRATEGIES = ("stock", "exported", "frontend-patch")

@@ -111,9 +111,9 @@ def ensure_env(
             run(make, cwd=cache.root, env=pip_env)
             python = executable(root, "python")
             try:
-                run(
-                    [python, "-m", "pip", "install", "--no-input", *requirements], cwd=cache.root, env=pip_env
-                )
+                if requirements:
+                    install: list[str | Path] = [python, "-m", "pip", "install", "--no-input", *requirements]
+                    run(install, cwd=cache.root, env=pip_env)
             except HarnessError as exc:
                 raise HarnessError(
                     f"could not install {', '.join(requirements)} into {root}:\n{exc}"

@@ -1,6 +1,8 @@
-"""PEP 517 frontends as plug-ins: how to install each one and how to ask it for a wheel.
+"""PEP 517 frontends as plug-ins: what to install for each one and how to ask it for a wheel.
 
-To add a frontend, subclass ``Frontend`` and add an instance to ``FRONTENDS``.
+To add a frontend, subclass ``Frontend`` and add an instance to ``FRONTENDS``. Where an
+installed frontend comes from (PyPI pin, a patched sdist, a checkout, a binary) is decided by
+``harness.install.provision``; a plug-in only says how to run it.
 """
 
 from __future__ import annotations
@@ -11,19 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from harness.errors import UsageError, unknown_name
 from harness.install.envs import Interpreter, PythonEnv
 from harness.pins import Pins
 
 
 @dataclass(frozen=True)
 class Installed:
-    """A frontend ready to run: its plug-in, version and the environment it lives in."""
+    """A frontend ready to run: its plug-in, version, environment and provenance."""
 
     frontend: Frontend
     version: str
-    env: PythonEnv
-    source: str  # where it came from, e.g. "PyPI pip==26.3"
+    env: PythonEnv  # runs the frontend (pip, build) or is the interpreter handed to it (uv)
+    source: str  # where it came from, in words: "PyPI pip==26.3", "pip 26.3 sdist + patches ..."
     interpreter: Interpreter  # the environment's python, as it describes itself
+    tool: Path | None = None  # a frontend binary used instead of the environment's (uv)
+    patch_digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,22 +49,23 @@ class BuildPaths:
 
 class Frontend(ABC):
     name: str = ""
-    tool: str = ""
+    package: str = ""  # the PyPI distribution that provides it
     description: str = ""
-    # Where the backend hook's interpreter lives, for the report.
-    hook_python: str = ""
     # Whether the "other-venv" scenario (same frontend from a second environment) applies.
     other_venv: bool = False
+    # Built from the pinned sdist even when stock (a like-for-like baseline for a patched build).
+    from_source: bool = False
 
-    @abstractmethod
-    def version(self, pins: Pins) -> str: ...
+    def version(self, pins: Pins) -> str:
+        return str(getattr(pins, self.package.replace("-", "_")))
 
-    @abstractmethod
-    def requirements(self, pins: Pins) -> list[str]: ...
+    def extra_requirements(self, pins: Pins) -> list[str]:
+        """What the frontend needs besides its own package."""
+        return []
 
-    def env_name(self, pins: Pins) -> str:
-        """Frontends that share a tool and version share one environment."""
-        return f"{self.tool}-{self.version(pins)}"
+    def requirements(self, pins: Pins, own: str | None = None) -> list[str]:
+        """``own`` replaces the pinned requirement on the frontend itself (a version, a path)."""
+        return [own or f"{self.package}=={self.version(pins)}", *self.extra_requirements(pins)]
 
     @abstractmethod
     def invocation(self, installed: Installed, paths: BuildPaths) -> Invocation: ...
@@ -67,17 +73,10 @@ class Frontend(ABC):
 
 class Pip(Frontend):
     name = "pip"
-    tool = "pip"
+    package = "pip"
     description = "pip wheel, default isolation (an overlay on pip's own interpreter)"
-    hook_python = "pip's own sys.executable; stable while pip's environment is"
     other_venv = True
     features: tuple[str, ...] = ()
-
-    def version(self, pins: Pins) -> str:
-        return pins.pip
-
-    def requirements(self, pins: Pins) -> list[str]:
-        return [f"pip=={pins.pip}"]
 
     def invocation(self, installed: Installed, paths: BuildPaths) -> Invocation:
         argv = [str(installed.env.python), "-m", "pip", "wheel", "--no-deps", "--no-index"]
@@ -90,23 +89,18 @@ class Pip(Frontend):
 class PipVenv(Pip):
     name = "pip-venv"
     description = "pip wheel --use-feature=venv-isolation (a real venv per build)"
-    hook_python = "a venv in a temporary pip-build-env-* directory"
     other_venv = False
     features = ("venv-isolation",)
 
 
 class Build(Frontend):
     name = "build"
-    tool = "build"
+    package = "build"
     description = "python -m build --wheel (a venv per build)"
-    hook_python = "a venv in a temporary build-env-* directory"
 
-    def version(self, pins: Pins) -> str:
-        return pins.build
-
-    def requirements(self, pins: Pins) -> list[str]:
+    def extra_requirements(self, pins: Pins) -> list[str]:
         # build installs requirements with the outer pip, so pin that too.
-        return [f"build=={pins.build}", f"pip=={pins.pip}"]
+        return [f"pip=={pins.pip}"]
 
     def invocation(self, installed: Installed, paths: BuildPaths) -> Invocation:
         argv = [str(installed.env.python), "-m", "build", "--wheel", "--outdir", str(paths.outdir)]
@@ -116,21 +110,87 @@ class Build(Frontend):
 
 class Uv(Frontend):
     name = "uv"
-    tool = "uv"
-    description = "uv build --wheel (a venv per build in uv's cache)"
-    hook_python = "a venv in <uv cache>/builds-v0/.tmpXXXXXX"
-
-    def version(self, pins: Pins) -> str:
-        return pins.uv
-
-    def requirements(self, pins: Pins) -> list[str]:
-        return [f"uv=={pins.uv}"]
+    package = "uv"
+    description = "uv build --wheel (a venv per build in uv's cache); stock is the released wheel"
 
     def invocation(self, installed: Installed, paths: BuildPaths) -> Invocation:
-        argv = [str(installed.env.script("uv")), "build", "--wheel", "--no-config", "--no-progress"]
+        uv = installed.tool or installed.env.script("uv")
+        argv = [str(uv), "build", "--wheel", "--no-config", "--no-progress"]
         argv += ["--out-dir", str(paths.outdir), "--python", str(installed.env.python)]
         argv += ["--no-index", "--find-links", str(paths.wheelhouse), str(paths.source)]
         return Invocation(argv=argv, env={"UV_CACHE_DIR": str(paths.uv_cache)})
 
 
-FRONTENDS: Mapping[str, Frontend] = MappingProxyType({f.name: f for f in (Pip(), PipVenv(), Build(), Uv())})
+class UvSource(Uv):
+    name = "uv-source"
+    description = "uv build --wheel, uv built here from the pinned sdist (the newest rustc 1.95 can build)"
+    from_source = True
+
+    def version(self, pins: Pins) -> str:
+        return pins.uv_source
+
+
+FRONTENDS: Mapping[str, Frontend] = MappingProxyType(
+    {f.name: f for f in (Pip(), PipVenv(), Build(), Uv(), UvSource())}
+)
+DEFAULT_FRONTENDS = ("pip", "pip-venv", "build", "uv")
+
+
+@dataclass(frozen=True)
+class FrontendSpec:
+    """``NAME``, ``NAME==VERSION`` (a PyPI release), ``NAME@PATH`` (a source checkout) or
+    ``uv=PATH`` (a uv binary): which build of a frontend to measure."""
+
+    name: str
+    version: str | None = None
+    source: Path | None = None
+    binary: Path | None = None
+
+    @property
+    def plugin(self) -> Frontend:
+        return FRONTENDS[self.name]
+
+    @property
+    def overridden(self) -> bool:
+        """Whether the user named the build to measure (then strategies do not patch it)."""
+        return bool(self.version or self.source or self.binary)
+
+    def __str__(self) -> str:
+        if self.version:
+            return f"{self.name}=={self.version}"
+        if self.source:
+            return f"{self.name}@{self.source}"
+        if self.binary:
+            return f"{self.name}={self.binary}"
+        return self.name
+
+
+ACCEPTED_FORMS = "NAME, NAME==VERSION, NAME@PATH (source checkout), uv=PATH (binary)"
+
+
+def parse_frontend(text: str) -> FrontendSpec:
+    for sep in ("==", "@", "="):
+        name, found, rest = text.partition(sep)
+        if found:
+            break
+    else:
+        name, rest = text, ""
+    if name not in FRONTENDS:
+        raise unknown_name("frontend", name, list(FRONTENDS))
+    if found and not rest:
+        raise UsageError(f"--frontend {text}: nothing after {found!r}; accepted forms: {ACCEPTED_FORMS}")
+    if found == "==":
+        return FrontendSpec(name, version=rest)
+    if found == "@":
+        path = Path(rest).expanduser().resolve()
+        if not path.is_dir():
+            raise UsageError(f"--frontend {text}: {path} is not a directory (a source checkout)")
+        return FrontendSpec(name, source=path)
+    if found == "=":
+        path = Path(rest).expanduser().resolve()
+        if FRONTENDS[name].package != "uv":
+            raise UsageError(f"--frontend {text}: only uv takes a binary (uv=PATH); use {name}@PATH")
+        if not path.is_file():
+            raise UsageError(f"--frontend {text}: {path} is not a file (a uv binary)")
+        return FrontendSpec(name, binary=path)
+    return FrontendSpec(name)

@@ -47,6 +47,9 @@ class CellResult:
     reproduce: str
     builds: list[BuildRecord] = field(default_factory=list)
     error: str | None = None  # set when the cell could not be prepared at all
+    frontend_spec: str = ""  # as given: pip, pip==26.1, pip@PATH, uv=PATH
+    frontend_patch: str | None = None  # digest of the patch series built into the frontend
+    backend_source: str = ""  # where maturin came from
 
     @property
     def ok(self) -> bool:
@@ -68,6 +71,8 @@ class RunResult:
     finished: str | None = None
     interrupted: bool = False
     timing: dict[str, float] = field(default_factory=dict)
+    # Environments installed and tools built during the run, with their wall seconds.
+    installs: list[dict[str, Any]] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
     harness_version: str = ""
 

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from harness.build.strategies import STRATEGIES, StrategyContext
 from harness.install.envs import Interpreter, PythonEnv
 from harness.install.frontends import FRONTENDS, BuildPaths, Installed
@@ -80,8 +82,45 @@ def test_frontend_invocations_are_offline_and_explicit() -> None:
     assert uv.env == {"UV_CACHE_DIR": "/uvc"}
 
 
-def test_frontends_sharing_a_tool_share_an_environment() -> None:
+def test_frontend_requirements() -> None:
     pins = load_pins()
-    assert FRONTENDS["pip"].env_name(pins) == FRONTENDS["pip-venv"].env_name(pins) == f"pip-{pins.pip}"
+    assert (
+        FRONTENDS["pip"].requirements(pins)
+        == FRONTENDS["pip-venv"].requirements(pins)
+        == [f"pip=={pins.pip}"]
+    )
+    assert FRONTENDS["uv"].requirements(pins) == [f"uv=={pins.uv}"]
+    assert FRONTENDS["uv-source"].version(pins) == pins.uv_source and FRONTENDS["uv-source"].from_source
+    assert FRONTENDS["build"].requirements(pins, own="/src/build") == ["/src/build", f"pip=={pins.pip}"]
     assert FRONTENDS["build"].requirements(pins) == [f"build=={pins.build}", f"pip=={pins.pip}"]
     assert [f.name for f in FRONTENDS.values() if f.other_venv] == ["pip"]
+
+
+def test_frontend_specs(tmp_path: Path) -> None:
+    from harness.engine import Cell
+    from harness.errors import UsageError
+    from harness.install.frontends import parse_frontend
+
+    binary = tmp_path / "uv"
+    binary.write_text("")
+    assert parse_frontend("pip") == parse_frontend("pip") and not parse_frontend("pip").overridden
+    assert parse_frontend("pip==26.1").version == "26.1"
+    assert parse_frontend(f"pip-venv@{tmp_path}").source == tmp_path
+    assert parse_frontend(f"uv={binary}").binary == binary
+    assert str(parse_frontend("build==1.5.0")) == "build==1.5.0"
+    for bad, message in [
+        ("pipx", "unknown frontend 'pipx'"),
+        ("pip==", "nothing after '=='"),
+        (f"pip={binary}", "only uv takes a binary"),
+        (f"uv={tmp_path}", "is not a file"),
+        ("pip@/no/such/dir", "is not a directory"),
+    ]:
+        with pytest.raises(UsageError, match=message):
+            parse_frontend(bad)
+    cell = Cell(f"uv={binary}", "stock", "cffi-style:legacy", "0.29.2", ("cold",))
+    assert (
+        cell.id.startswith("uv-")
+        and "/" not in cell.id
+        and cell.id.endswith("--cffi-style-legacy--pyo3-0.29.2")
+    )
+    assert Cell("pip==26.1", "stock", "pyo3-ext", "0.29.2", ("cold",)).id.startswith("pip-26.1--stock")

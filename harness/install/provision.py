@@ -1,0 +1,214 @@
+"""Turn a frontend spec (and a stock/patched choice) into an installed frontend, once per run.
+
+Where each build comes from:
+
+- pinned (``pip``): the PyPI release named in pins.toml;
+- ``NAME==VERSION``: that PyPI release;
+- ``NAME@PATH``: the user's source checkout, reinstalled (or, for uv, rebuilt) every run;
+- ``uv=PATH``: the user's uv binary;
+- patched: the pinned sdist with ``patches/<tool>/<version>`` applied; uv is built here with
+  rustc, from the newest sdist this toolchain can build (``uv-source`` in pins.toml).
+
+Patched builds of the backend (maturin) go into their own wheelhouse, beside the stock one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.install.cache import Cache, digest, locked
+from harness.install.envs import Interpreter, PythonEnv, ensure_env, probe
+from harness.install.frontends import FrontendSpec, Installed
+from harness.install.recipes import build_with, load_recipe
+from harness.install.sources import SourceTree, source_tree
+from harness.pins import Pins
+from harness.process import run
+
+
+@dataclass
+class Provisioner:
+    cache: Cache
+    pins: Pins
+    interpreter: Interpreter
+    base_env: dict[str, str]
+    tools: PythonEnv
+    stock_wheelhouse: Path
+    refresh: bool = False
+    # What was installed or built in this run, and how long it took (for the report).
+    installs: list[dict[str, Any]] = field(default_factory=list)
+    _installed: dict[tuple[str, bool, bool], Installed] = field(default_factory=dict)
+    _fresh: set[str] = field(default_factory=set)  # envs already (re)made in this run
+    _wheelhouses: dict[bool, Path] = field(default_factory=dict)
+
+    # -- environments --------------------------------------------------------------------
+
+    def _env(self, name: str, requirements: list[str], *, every_run: bool = False) -> PythonEnv:
+        """``every_run``: reinstall once per run (a checkout may have changed since last time)."""
+        start = time.monotonic()
+        env = ensure_env(
+            self.cache,
+            name,
+            requirements,
+            interpreter=self.interpreter,
+            env=self.base_env,
+            creator=self.tools.script("virtualenv"),
+            refresh=(self.refresh or every_run) and name not in self._fresh,
+        )
+        self._fresh.add(name)
+        self._record(f"environment {name}", start)
+        return env
+
+    def _record(self, what: str, start: float, **extra: Any) -> None:
+        self.installs.append({"what": what, "seconds": round(time.monotonic() - start, 2), **extra})
+
+    def _installed_version(self, env: PythonEnv, package: str) -> str:
+        code = f"import importlib.metadata as m; print(m.version({package!r}))"
+        return run([env.python, "-c", code], cwd=self.cache.root, env=self.base_env).output.strip()
+
+    def _binary_version(self, binary: Path) -> str:
+        out = run([binary, "--version"], cwd=self.cache.root, env=self.base_env).output.split()
+        return out[1] if len(out) > 1 else "unknown"
+
+    def _make(self, spec: FrontendSpec, env: PythonEnv, version: str, source: str, **kw: Any) -> Installed:
+        return Installed(
+            frontend=spec.plugin,
+            version=version,
+            env=env,
+            source=source,
+            interpreter=probe(env.python, self.base_env),
+            **kw,
+        )
+
+    # -- uv from source ------------------------------------------------------------------
+
+    def _build_uv(self, tree: Path, label: str, *, every_run: bool = False) -> tuple[Path, bool]:
+        """A uv binary built from ``tree``; returns (binary, whether it was built now)."""
+        recipe = load_recipe("uv", self.pins.uv_source)
+        outdir = self.cache.root / "artifacts" / f"uv-{label}"
+        binary = outdir / "uv"
+        with locked(outdir):
+            if binary.exists() and not every_run and not self.refresh:
+                return binary, False
+            start = time.monotonic()
+            # One target dir for every uv build: a patched build after a stock one (or a
+            # checkout after either) recompiles only what differs.
+            built = build_with(
+                recipe,
+                tree,
+                outdir=outdir,
+                env=self.base_env,
+                log=self.cache.root / "logs" / f"build-uv-{label}.log",
+                target_dir=self.cache.root / "cargo-target" / "uv",
+            )
+            self._record(f"uv built from {tree}", start, artifact=str(built.artifact))
+            return built.artifact, True
+
+    # -- frontends -----------------------------------------------------------------------
+
+    def frontend(self, spec: FrontendSpec, *, patched: bool = False, other: bool = False) -> Installed:
+        """The frontend ``spec`` names; ``patched`` applies our series (pinned specs only);
+        ``other`` is a second environment with the same contents (the other-venv scenario)."""
+        patched = patched and not spec.overridden
+        key = (str(spec), patched, other)
+        if key not in self._installed:
+            self._installed[key] = self._provision(spec, patched=patched, suffix="-other" if other else "")
+        return self._installed[key]
+
+    def _provision(self, spec: FrontendSpec, *, patched: bool, suffix: str) -> Installed:
+        plugin, pins = spec.plugin, self.pins
+        package = plugin.package
+        if spec.binary is not None:
+            env = self._env(f"python{suffix}", [])
+            version = self._binary_version(spec.binary)
+            return self._make(spec, env, version, f"binary {spec.binary}", tool=spec.binary)
+        if spec.source is not None:
+            label = f"checkout-{digest(spec.source)}"
+            if package == "uv":
+                binary, _ = self._build_uv(spec.source, label, every_run=True)
+                env = self._env(f"python{suffix}", [])
+                version = self._binary_version(binary)
+                return self._make(
+                    spec, env, version, f"source checkout {spec.source}, built here", tool=binary
+                )
+            reqs = plugin.requirements(pins, own=str(spec.source))
+            env = self._env(f"{package}-{label}{suffix}", reqs, every_run=True)
+            version = self._installed_version(env, package)
+            return self._make(spec, env, version, f"source checkout {spec.source}")
+        if spec.version is not None:
+            own = f"{package}=={spec.version}"
+            env = self._env(f"{package}-{spec.version}{suffix}", plugin.requirements(pins, own=own))
+            return self._make(spec, env, spec.version, f"PyPI {own}")
+        if patched or plugin.from_source:
+            return self._from_sdist(spec, patched=patched, suffix=suffix)
+        reqs = plugin.requirements(pins)
+        env = self._env(f"{package}-{plugin.version(pins)}{suffix}", reqs)
+        return self._make(spec, env, plugin.version(pins), f"PyPI {', '.join(reqs)}")
+
+    def _tree(self, package: str, version: str, patched: bool) -> SourceTree:
+        start = time.monotonic()
+        tree = source_tree(
+            self.cache, package, version, patched=patched, downloader=self.tools, env=self.base_env
+        )
+        self._record(f"source {tree.describe()}", start)
+        return tree
+
+    def _from_sdist(self, spec: FrontendSpec, *, patched: bool, suffix: str) -> Installed:
+        plugin = spec.plugin
+        package = plugin.package
+        version = self.pins.uv_source if package == "uv" else plugin.version(self.pins)
+        tree = self._tree(package, version, patched)
+        variant = tree.patch_digest or "stock"
+        if package == "uv":
+            binary, _ = self._build_uv(tree.root, f"{version}-{variant}")
+            env = self._env(f"python{suffix}", [])
+            return self._make(
+                spec,
+                env,
+                version,
+                tree.describe() + ", built here",
+                tool=binary,
+                patch_digest=tree.patch_digest,
+            )
+        reqs = plugin.requirements(self.pins, own=str(tree.root))
+        env = self._env(f"{package}-{version}-{variant}{suffix}", reqs)
+        return self._make(spec, env, version, tree.describe(), patch_digest=tree.patch_digest)
+
+    # -- the backend ---------------------------------------------------------------------
+
+    def wheelhouse(self, *, patched_backend: bool) -> Path:
+        """The stock wheelhouse, or a copy whose maturin is built from our patched sdist."""
+        if not patched_backend:
+            return self.stock_wheelhouse
+        if True not in self._wheelhouses:
+            self._wheelhouses[True] = self._patched_wheelhouse()
+        return self._wheelhouses[True]
+
+    def _patched_wheelhouse(self) -> Path:
+        tree = self._tree("maturin", self.pins.maturin, patched=True)
+        dest = self.cache.root / "wheelhouse-patched" / self.interpreter.key / f"maturin-{tree.patch_digest}"
+        marker = dest / ".harness-complete"
+        with locked(dest):
+            if not marker.exists() or self.refresh:
+                start = time.monotonic()
+                shutil.rmtree(dest, ignore_errors=True)
+                dest.mkdir(parents=True)
+                for wheel in self.stock_wheelhouse.glob("*.whl"):
+                    if not wheel.name.startswith("maturin-"):
+                        shutil.copy2(wheel, dest)
+                recipe = load_recipe("maturin", self.pins.maturin)
+                built = build_with(
+                    recipe,
+                    tree.root,
+                    outdir=dest,
+                    env=self.base_env,
+                    log=self.cache.root / "logs" / f"build-maturin-{tree.patch_digest}.log",
+                    python=self.tools.python,
+                )
+                marker.write_text(json.dumps({"maturin": built.artifact.name, "source": tree.describe()}))
+                self._record(f"maturin wheel built from {tree.describe()}", start)
+        return dest

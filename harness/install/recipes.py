@@ -1,0 +1,89 @@
+"""Build recipes kept beside patch series (``patches/<tool>/<version>/build.toml``).
+
+A recipe says, as data, how to turn a source tree into an artifact: the command, its extra
+environment, and where the artifact lands. ``{outdir}`` in the command is replaced.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import _toml as toml
+from harness.errors import HarnessError
+from harness.install.patches import patches_root
+from harness.process import run
+
+
+@dataclass(frozen=True)
+class Recipe:
+    path: Path
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    binary: str | None = None  # artifact relative to the tree (or to CARGO_TARGET_DIR's parent)
+    requirements: list[str] = field(default_factory=list)
+
+
+def load_recipe(tool: str, version: str, name: str = "build.toml") -> Recipe:
+    path = patches_root() / tool / version / name
+    if not path.exists():
+        raise HarnessError(f"no build recipe {path}")
+    try:
+        data = toml.loads(path.read_text())
+        return Recipe(
+            path=path,
+            command=[str(c) for c in data["command"]],
+            env={k: str(v) for k, v in data.get("env", {}).items()},
+            binary=data.get("binary"),
+            requirements=[str(r) for r in data.get("requirements", [])],
+        )
+    except (KeyError, TypeError, toml.TOMLDecodeError) as exc:
+        raise HarnessError(f"malformed build recipe {path}: {exc!r}") from exc
+
+
+@dataclass(frozen=True)
+class Built:
+    artifact: Path
+    seconds: float
+
+
+def build_with(
+    recipe: Recipe,
+    tree: Path,
+    *,
+    outdir: Path,
+    env: Mapping[str, str],
+    log: Path,
+    python: Path | None = None,
+    target_dir: Path | None = None,
+) -> Built:
+    """Run ``recipe`` in ``tree``; the artifact is copied into ``outdir``."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    command = [c.replace("{outdir}", str(outdir)) for c in recipe.command]
+    if python is not None and command and command[0] == "python":
+        command[0] = str(python)
+    build_env = {**env, **recipe.env}
+    if target_dir is not None:
+        build_env["CARGO_TARGET_DIR"] = str(target_dir)
+    start = time.monotonic()
+    run(command, cwd=tree, env=build_env, log=log)
+    seconds = time.monotonic() - start
+    if recipe.binary is None:
+        wheels = sorted(outdir.glob("*.whl"), key=lambda p: p.stat().st_mtime_ns)
+        if not wheels:
+            raise HarnessError(f"{recipe.path}: the build wrote no wheel to {outdir} (log {log})")
+        return Built(wheels[-1], seconds)
+    relative = Path(recipe.binary)
+    # Recipes name the binary under target/; a shared CARGO_TARGET_DIR moves it.
+    if target_dir is not None and relative.parts[0] == "target":
+        produced = target_dir.joinpath(*relative.parts[1:])
+    else:
+        produced = tree / relative
+    if not produced.exists():
+        raise HarnessError(f"{recipe.path}: expected {produced} after the build (log {log})")
+    artifact = outdir / produced.name
+    shutil.copy2(produced, artifact)
+    return Built(artifact, seconds)
