@@ -14,8 +14,11 @@ from harness.build.scenarios import DEFAULT_SCENARIOS, SCENARIOS, ordered
 from harness.build.strategies import DEFAULT_STRATEGIES, STRATEGIES
 from harness.doctor import checks, render
 from harness.errors import HarnessError, UsageError, unknown_name
-from harness.install.cache import default_cache_dir
+from harness.install.cache import Cache, default_cache_dir, write_atomic
+from harness.install.envs import ensure_tools, probe
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, parse_frontend
+from harness.install.patch_check import PACKAGES, all_series, check_series
+from harness.install.patch_check import render as render_checks
 from harness.pins import DEFAULT_PINS, Pins, load_pins
 from harness.process import clean_environment
 from harness.report.markdown import table
@@ -121,6 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="show the frontends, strategies, samples, scenarios and pyo3 versions")
 
+    patches = sub.add_parser("patches", help="work with the patch series under patches/")
+    patches_sub = patches.add_subparsers(dest="action", required=True)
+    check = patches_sub.add_parser(
+        "check",
+        help="apply every series strictly to its pinned source, build it, optionally run upstream tests",
+    )
+    check.add_argument("--tool", action="append", help="only these tools (pip, build, uv, maturin, pyo3)")
+    check.add_argument(
+        "--upstream-tests", action="store_true", help="also run the upstream tests covering the patched code"
+    )
+    check.add_argument("--out", type=Path, default=Path("results"), help="writes patches-check.md here")
+    _common(check)
+
     doctor = sub.add_parser("doctor", help="check the toolchain, Python, disk and registry reach")
     _common(doctor)
     return parser
@@ -142,6 +158,36 @@ def _list(pins: Pins) -> str:
     return "\n".join(lines)
 
 
+def _patches_check(args: argparse.Namespace, pins: Pins, cache_dir: Path) -> int:
+    tools = _choose(_split(args.tool), list(PACKAGES), "tool", list(PACKAGES))
+    env = clean_environment(os.environ)
+    cache = Cache(cache_dir)
+    interpreter = probe(args.python, env)
+    helper = ensure_tools(cache, pins, interpreter=interpreter, env=env, refresh=False)
+    logs = args.out / "logs" / "patches"
+    checks = []
+    for tool, version in all_series():
+        if tool not in tools:
+            continue
+        print(f"checking patches/{tool}/{version} ...", file=sys.stderr, flush=True)
+        found = check_series(
+            cache,
+            tool,
+            version,
+            tools=helper,
+            interpreter=interpreter,
+            env=env,
+            upstream_tests=args.upstream_tests,
+            logs=logs,
+        )
+        checks.append(found)
+    text = render_checks(checks)
+    write_atomic(args.out / "patches-check.md", text + "\n")
+    print(text)
+    print(f"\nwritten: {args.out / 'patches-check.md'}; logs: {logs}")
+    return 0 if all(c.ok for c in checks) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -154,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             found = checks(clean_environment(os.environ), cache, args.python)
             print(render(found))
             return 0 if all(c.ok for c in found) else 1
+        if args.command == "patches":
+            return _patches_check(args, pins, cache)
         selection = selection_from(args, pins)
         cells = selection.cells()
         settings = Settings(
