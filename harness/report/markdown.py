@@ -60,6 +60,15 @@ def _seconds(record: BuildRecord | None, *, show_failure: bool = False) -> str:
     return f"{record.seconds:.1f}"
 
 
+def _frontend(cell: CellResult) -> str:
+    text = f"{cell.frontend} {cell.frontend_version}"
+    if cell.frontend_patch:
+        text += f" + patch {cell.frontend_patch[:8]}"
+    elif cell.frontend_spec and cell.frontend_spec != cell.frontend and "==" not in cell.frontend_spec:
+        text += " (yours)"
+    return text
+
+
 def _sample(cell: CellResult) -> str:
     return f"{cell.sample} ({cell.variant})" if cell.variant else cell.sample
 
@@ -83,7 +92,7 @@ def table(result: RunResult) -> str:
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for cell in result.cells:
         row = [
-            f"{cell.frontend} {cell.frontend_version}",
+            _frontend(cell),
             cell.strategy,
             _sample(cell),
             cell.pyo3_support or cell.pyo3,
@@ -102,6 +111,7 @@ def table(result: RunResult) -> str:
 
 def _details(cell: CellResult) -> str:
     lines = [f"### {cell.id}", "", f"Reproduce: `{cell.reproduce}`", ""]
+    lines += [f"Frontend: {cell.frontend_source or cell.frontend}. Backend: {cell.backend_source or '?'}.", ""]
     if cell.error:
         lines += ["```", cell.error, "```", ""]
     for b in cell.builds:
