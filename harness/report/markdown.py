@@ -111,7 +111,8 @@ def table(result: RunResult) -> str:
 
 def _details(cell: CellResult) -> str:
     lines = [f"### {cell.id}", "", f"Reproduce: `{cell.reproduce}`", ""]
-    lines += [f"Frontend: {cell.frontend_source or cell.frontend}. Backend: {cell.backend_source or '?'}.", ""]
+    backend = cell.backend_source or "unrecorded"
+    lines += [f"Frontend: {cell.frontend_source or cell.frontend}. Backend: {backend}.", ""]
     if cell.error:
         lines += ["```", cell.error, "```", ""]
     for b in cell.builds:
