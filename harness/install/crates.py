@@ -15,7 +15,7 @@ from harness.install.cache import Cache, locked
 
 INDEX = "https://index.crates.io"
 DOWNLOAD = "https://static.crates.io/crates/{name}/{name}-{version}.crate"
-USER_AGENT = "pyo3-frontend-harness (crate source fetcher)"
+USER_AGENT = "pyo3-frontend-harness (source fetcher)"
 
 
 def index_path(name: str) -> str:
@@ -28,7 +28,7 @@ def index_path(name: str) -> str:
     return f"{lower[:2]}/{lower[2:4]}/{lower}"
 
 
-def _get(url: str) -> bytes:
+def http_get(url: str) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -39,7 +39,7 @@ def _get(url: str) -> bytes:
 
 
 def checksum(name: str, version: str) -> str:
-    for line in _get(f"{INDEX}/{index_path(name)}").decode().splitlines():
+    for line in http_get(f"{INDEX}/{index_path(name)}").decode().splitlines():
         entry = json.loads(line)
         if entry.get("vers") == version:
             return str(entry["cksum"])
@@ -54,7 +54,7 @@ def crate_source(cache: Cache, name: str, version: str) -> Path:
             archive = cache.crates / f"{name}-{version}.crate"
             expected = checksum(name, version)
             if not archive.exists() or hashlib.sha256(archive.read_bytes()).hexdigest() != expected:
-                data = _get(DOWNLOAD.format(name=name, version=version))
+                data = http_get(DOWNLOAD.format(name=name, version=version))
                 actual = hashlib.sha256(data).hexdigest()
                 if actual != expected:
                     raise HarnessError(f"{name}-{version}.crate: sha256 {actual} != index {expected}")

@@ -86,7 +86,7 @@ def _pristine(cache: Cache, tool: str, version: str, tools: PythonEnv, env: Mapp
     package = PACKAGES[tool]
     if package is None:
         return crate_source(cache, CONFIG_CRATE, version)
-    return sdist(cache, package, version, downloader=tools, env=env)
+    return sdist(cache, package, version)
 
 
 def check_series(
@@ -131,7 +131,9 @@ def _build(
         done = run(["cargo", "build"], cwd=tree, env=env, log=log, check=False)
         return done.returncode == 0, round(time.monotonic() - start, 1)
     if (tree / "Cargo.toml").exists() and (patches_root() / tool / version / "build.toml").exists():
-        gate = rust_version_gate(tree, env)
+        recipe = load_recipe(tool, version)
+        # The recipe's environment picks the toolchain (the sdist may pin one we lack).
+        gate = rust_version_gate(tree, {**env, **recipe.env})
         if gate:
             result.notes.append(f"not built: {tool} {version} {gate}")
             return None, None

@@ -151,9 +151,7 @@ class Provisioner:
 
     def _tree(self, package: str, version: str, patched: bool) -> SourceTree:
         start = time.monotonic()
-        tree = source_tree(
-            self.cache, package, version, patched=patched, downloader=self.tools, env=self.base_env
-        )
+        tree = source_tree(self.cache, package, version, patched=patched, env=self.base_env)
         self._record(f"source {tree.describe()}", start)
         return tree
 

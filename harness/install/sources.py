@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import tarfile
 from collections.abc import Mapping
@@ -10,9 +12,8 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.install.cache import Cache, locked
-from harness.install.envs import PythonEnv
+from harness.install.crates import http_get
 from harness.install.patches import Series, apply_series, load_series
-from harness.process import run
 
 
 @dataclass(frozen=True)
@@ -33,33 +34,39 @@ class SourceTree:
         return f"{self.package} {self.version} sdist from PyPI{patched}"
 
 
-def sdist(cache: Cache, package: str, version: str, *, downloader: PythonEnv, env: Mapping[str, str]) -> Path:
-    """The unpacked sdist of ``package==version`` (downloaded once, with pip)."""
+def _sdist_url(package: str, version: str) -> tuple[str, str, str]:
+    """(filename, url, sha256) of the sdist PyPI lists for ``package==version``."""
+    data = json.loads(http_get(f"https://pypi.org/pypi/{package}/{version}/json"))
+    for entry in data.get("urls", []):
+        if entry.get("packagetype") == "sdist":
+            return entry["filename"], entry["url"], entry["digests"]["sha256"]
+    raise HarnessError(f"PyPI lists no sdist for {package}=={version}")
+
+
+def sdist(cache: Cache, package: str, version: str) -> Path:
+    """The unpacked sdist of ``package==version``, downloaded once and checked against PyPI's
+    sha256 (no build step runs: pip would prepare metadata, which for uv means running cargo)."""
     unpacked = cache.root / "sources" / f"{package}-{version}"
     with locked(unpacked):
         if not (unpacked / ".harness-complete").exists():
             shutil.rmtree(unpacked, ignore_errors=True)
-            downloads = cache.root / "sdists"
-            downloads.mkdir(parents=True, exist_ok=True)
-            download: list[str | Path] = [downloader.python, "-m", "pip", "download", "--no-deps"]
-            download += ["--no-binary", ":all:", "--dest", downloads, f"{package}=={version}"]
-            run(
-                download,
-                cwd=cache.root,
-                env={**env, "PIP_CACHE_DIR": str(cache.pip_cache)},
-            )
-            archives = sorted(downloads.glob(f"{package.replace('-', '_')}-{version}.tar.gz"))
-            archives += sorted(downloads.glob(f"{package}-{version}.tar.gz"))
-            if not archives:
-                raise HarnessError(f"pip downloaded no sdist for {package}=={version} into {downloads}")
+            filename, url, expected = _sdist_url(package, version)
+            archive = cache.root / "sdists" / filename
+            if not archive.exists() or hashlib.sha256(archive.read_bytes()).hexdigest() != expected:
+                data = http_get(url)
+                actual = hashlib.sha256(data).hexdigest()
+                if actual != expected:
+                    raise HarnessError(f"{filename}: sha256 {actual} != PyPI's {expected}")
+                archive.parent.mkdir(parents=True, exist_ok=True)
+                archive.write_bytes(data)
             staging = unpacked.with_name(unpacked.name + ".staging")
             shutil.rmtree(staging, ignore_errors=True)
-            with tarfile.open(archives[0]) as tar:
+            with tarfile.open(archive) as tar:
                 tar.extractall(staging, filter="data")
             [top] = list(staging.iterdir())
             top.rename(unpacked)
             staging.rmdir()
-            (unpacked / ".harness-complete").write_text(archives[0].name)
+            (unpacked / ".harness-complete").write_text(filename)
     return unpacked
 
 
@@ -69,12 +76,11 @@ def source_tree(
     version: str,
     *,
     patched: bool,
-    downloader: PythonEnv,
     env: Mapping[str, str],
     tool: str | None = None,
 ) -> SourceTree:
     """The sdist of ``package==version``, with ``patches/<tool>/<version>`` applied if ``patched``."""
-    pristine = sdist(cache, package, version, downloader=downloader, env=env)
+    pristine = sdist(cache, package, version)
     if not patched:
         return SourceTree(package, version, pristine)
     series = load_series(tool or package, version)
