@@ -58,7 +58,8 @@ def rust_version_gate(tree: Path, env: Mapping[str, str]) -> str | None:
     wanted = data.get("workspace", {}).get("package", {}).get("rust-version") or data.get("package", {}).get(
         "rust-version"
     )
-    found = run(["rustc", "--version"], cwd=tree, env=env, check=False).output.split()
+    # Outside the tree: its rust-toolchain.toml may name a toolchain that is not installed.
+    found = run(["rustc", "--version"], cwd=tree.parent, env=env, check=False).output.split()
     if not wanted or len(found) < 2:
         return None
 
@@ -138,9 +139,12 @@ def _build(
             result.notes.append(f"not built: {tool} {version} {gate}")
             return None, None
         try:
+            # Rust builds share the provisioner's target dir, so a check after a run (or the
+            # other way round) recompiles only what differs.
             build_with(
-                load_recipe(tool, version),
+                recipe,
                 tree,
+                target_dir=tree.parents[1] / "cargo-target" / tool if recipe.binary else None,
                 outdir=tree.parent / "out",
                 env=env,
                 log=log,
