@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import re
 import shutil
 import tarfile
 from collections.abc import Mapping
@@ -34,13 +34,18 @@ class SourceTree:
         return f"{self.package} {self.version} sdist from PyPI{patched}"
 
 
+_LINK = re.compile(r'href="([^"#]+/([^/"#]+))#sha256=([0-9a-f]{64})"')
+
+
 def _sdist_url(package: str, version: str) -> tuple[str, str, str]:
-    """(filename, url, sha256) of the sdist PyPI lists for ``package==version``."""
-    data = json.loads(http_get(f"https://pypi.org/pypi/{package}/{version}/json"))
-    for entry in data.get("urls", []):
-        if entry.get("packagetype") == "sdist":
-            return entry["filename"], entry["url"], entry["digests"]["sha256"]
-    raise HarnessError(f"PyPI lists no sdist for {package}=={version}")
+    """(filename, url, sha256) of the sdist in PyPI's simple index (PEP 503) for ``package==version``."""
+    project = re.sub(r"[-_.]+", "-", package).lower()
+    wanted = {f"{name}-{version}.tar.gz" for name in (package, project, project.replace("-", "_"))}
+    page = http_get(f"https://pypi.org/simple/{project}/").decode()
+    for url, filename, sha256 in _LINK.findall(page):
+        if filename in wanted:
+            return filename, url.replace("&amp;", "&"), sha256
+    raise HarnessError(f"PyPI's simple index lists no sdist for {package}=={version}")
 
 
 def sdist(cache: Cache, package: str, version: str) -> Path:
