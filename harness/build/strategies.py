@@ -78,4 +78,4 @@ class FrontendPatchStockPyo3(Strategy):
 STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
     {s.name: s for s in (Stock(), Exported(), FrontendPatch(), BackendPatch(), FrontendPatchStockPyo3())}
 )
-DEFAULT_STRATEGIES = ("stock", "exported")
+DEFAULT_STRATEGIES = ("stock", "exported", "frontend-patch")

@@ -1,0 +1,68 @@
+"""Patched frontends export PYO3_BASE_PYTHON themselves: with a base-aware pyo3 the warm
+rebuild recompiles nothing; with stock pyo3 it still churns (the consumer side is needed)."""
+
+from pathlib import Path
+
+import pytest
+
+from harness.report.results import BuildRecord, CellResult
+from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+
+pytestmark = pytest.mark.e2e
+
+FRONTENDS = ("pip-venv", "build", "uv")
+VERSIONS = ("0.29.2", "0.28.3")
+
+
+@pytest.fixture(scope="module")
+def run(module_dir: Path) -> Run:
+    args = ["--frontend", ",".join(FRONTENDS), "--sample", "pyo3-ext", "--pyo3", ",".join(VERSIONS)]
+    args += ["--strategy", "stock,frontend-patch,frontend-patch-stock-pyo3", "--scenario", "warm"]
+    return run_harness(args, module_dir)
+
+
+def warm(
+    run: Run, frontend: str, strategy: str, pyo3: str
+) -> tuple[CellResult, BuildRecord, list[tuple[str, str]]]:
+    [cell] = [
+        c
+        for c in run.result.cells
+        if (c.frontend, c.strategy, c.pyo3) == (frontend, strategy, pyo3) and c.sample == "pyo3-ext"
+    ]
+    build = cell.build("warm")
+    assert build is not None
+    roots = [(str(c["unit"]), str(c.get("var"))) for c in build.causes if c["kind"] != "dep"]
+    return cell, build, roots
+
+
+def test_every_wheel_works(run: Run) -> None:
+    assert run.returncode == 0, run.output[-3000:]
+    assert len(run.result.cells) == len(FRONTENDS) * 3 * len(VERSIONS)
+    assert_every_wheel_works(run)
+
+
+@pytest.mark.parametrize("pyo3", VERSIONS)
+@pytest.mark.parametrize("frontend", FRONTENDS)
+def test_frontend_patch_recompiles_nothing(run: Run, frontend: str, pyo3: str) -> None:
+    cell, build, roots = warm(run, frontend, "frontend-patch", pyo3)
+    assert build.rebuilt == [] and roots == []
+    assert cell.frontend_patch, "the measured frontend is the patched build"
+    assert "patches/" in cell.frontend_source
+    assert "PYO3_BASE_PYTHON" not in build.env, "nothing exported by the harness"
+
+
+@pytest.mark.parametrize("pyo3", VERSIONS)
+@pytest.mark.parametrize("frontend", FRONTENDS)
+def test_stock_recompiles_the_pyo3_chain(run: Run, frontend: str, pyo3: str) -> None:
+    _, build, roots = warm(run, frontend, "stock", pyo3)
+    first = "pyo3-ffi" if pyo3 == "0.29.2" else "pyo3-build-config"
+    assert {first, "pyo3", "pyo3-ext"} <= set(build.rebuilt)
+    assert roots == [(first, "PYO3_PYTHON")]
+
+
+@pytest.mark.parametrize("pyo3", VERSIONS)
+@pytest.mark.parametrize("frontend", FRONTENDS)
+def test_patched_frontend_alone_is_not_enough(run: Run, frontend: str, pyo3: str) -> None:
+    _, build, roots = warm(run, frontend, "frontend-patch-stock-pyo3", pyo3)
+    assert "pyo3" in build.rebuilt
+    assert [var for _, var in roots] == ["PYO3_PYTHON"]

@@ -1,0 +1,64 @@
+"""Patched frontends with the cryptography-style sample, and the backend-side alternative:
+maturin exporting PYO3_BASE_PYTHON fixes maturin builds only; the frontend patch fixes both."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def cffi(module_dir: Path) -> Run:
+    args = ["--frontend", "pip-venv,build,uv", "--strategy", "frontend-patch"]
+    args += ["--sample", "cffi-style:legacy,cffi-style:base-aware", "--scenario", "warm"]
+    return run_harness(args, module_dir / "cffi")
+
+
+@pytest.fixture(scope="module")
+def backends(module_dir: Path) -> Run:
+    args = ["--frontend", "uv", "--strategy", "stock,backend-patch,frontend-patch"]
+    args += ["--sample", "pyo3-ext,setuptools-rust-ext", "--scenario", "warm"]
+    return run_harness(args, module_dir / "backends")
+
+
+def roots(run: Run, frontend: str, strategy: str, sample: str, variant: str | None = None) -> list[str]:
+    build = run.build(frontend, strategy, sample, "warm", variant)
+    return [f"{c['unit']}:{c['var']}" for c in build.causes if c["kind"] != "dep"]
+
+
+def test_cffi_wheels_work(cffi: Run) -> None:
+    assert cffi.returncode == 0, cffi.output[-3000:]
+    assert_every_wheel_works(cffi)
+
+
+@pytest.mark.parametrize("frontend", ["pip-venv", "build", "uv"])
+def test_base_aware_cffi_keying_with_a_patched_frontend_recompiles_nothing(cffi: Run, frontend: str) -> None:
+    build = cffi.build(frontend, "frontend-patch", "cffi-style", "warm", "base-aware")
+    assert (build.rebuilt, build.causes) == ([], [])
+
+
+@pytest.mark.parametrize("frontend", ["pip-venv", "build", "uv"])
+def test_legacy_cffi_keying_still_reruns_its_build_script(cffi: Run, frontend: str) -> None:
+    build = cffi.build(frontend, "frontend-patch", "cffi-style", "warm", "legacy")
+    assert build.reran == ["cffi-style-cffi"]
+    assert roots(cffi, frontend, "frontend-patch", "cffi-style", "legacy") == ["cffi-style-cffi:PYO3_PYTHON"]
+
+
+def test_backend_wheels_work(backends: Run) -> None:
+    assert backends.returncode == 0, backends.output[-3000:]
+    assert_every_wheel_works(backends)
+
+
+def test_backend_patch_is_as_good_as_frontend_patch_for_maturin(backends: Run) -> None:
+    assert roots(backends, "uv", "stock", "pyo3-ext") == ["pyo3-ffi:PYO3_PYTHON"]
+    assert backends.build("uv", "backend-patch", "pyo3-ext", "warm").rebuilt == []
+    assert backends.build("uv", "frontend-patch", "pyo3-ext", "warm").rebuilt == []
+    assert "patches/maturin" in backends.cell("uv", "backend-patch", "pyo3-ext").backend_source
+
+
+def test_backend_patch_does_nothing_for_setuptools_rust_but_frontend_patch_does(backends: Run) -> None:
+    assert roots(backends, "uv", "backend-patch", "setuptools-rust-ext") == ["pyo3-ffi:PYO3_PYTHON"]
+    assert backends.build("uv", "frontend-patch", "setuptools-rust-ext", "warm").rebuilt == []
