@@ -72,19 +72,34 @@ class Timer:
 
 @dataclass
 class Context:
-    """Everything a run shares across cells."""
+    """Everything a run shares across cells; installs go through the provisioner."""
 
-    cache: Cache
-    pins: Pins
-    interpreter: Interpreter
-    base_env: dict[str, str]
-    tools: PythonEnv
     provisioner: Provisioner
     out: Path
     work: Path
     project: Sample | None = None
     timer: Timer = field(default_factory=Timer)
     _pyo3: dict[tuple[str, bool], Pyo3] = field(default_factory=dict)
+
+    @property
+    def cache(self) -> Cache:
+        return self.provisioner.cache
+
+    @property
+    def pins(self) -> Pins:
+        return self.provisioner.pins
+
+    @property
+    def interpreter(self) -> Interpreter:
+        return self.provisioner.interpreter
+
+    @property
+    def base_env(self) -> dict[str, str]:
+        return self.provisioner.base_env
+
+    @property
+    def tools(self) -> PythonEnv:
+        return self.provisioner.tools
 
     def frontend(self, spec: str, *, patched: bool, other: bool = False) -> Installed:
         start = time.monotonic()

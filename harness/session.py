@@ -124,15 +124,7 @@ def execute(
             refresh=settings.refresh,
         )
         ctx = Context(
-            cache=cache,
-            pins=pins,
-            interpreter=interpreter,
-            base_env=base_env,
-            tools=tools,
-            provisioner=provisioner,
-            out=settings.out,
-            work=settings.work or cache.work,
-            project=project,
+            provisioner=provisioner, out=settings.out, work=settings.work or cache.work, project=project
         )
         ctx.timer.add("setup", time.monotonic() - setup_start)
         for cell in selection.cells():
