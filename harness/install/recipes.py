@@ -1,7 +1,8 @@
 """Build recipes kept beside patch series (``patches/<tool>/<version>/build.toml``).
 
 A recipe says, as data, how to turn a source tree into an artifact: the command, its extra
-environment, and where the artifact lands. ``{outdir}`` in the command is replaced.
+environment, and where the artifact lands. ``{outdir}`` in the command is replaced. A
+``requirements`` key, where present, documents what the build's own isolation fetches.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ class Recipe:
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)
     binary: str | None = None  # artifact relative to the tree (or to CARGO_TARGET_DIR's parent)
-    requirements: list[str] = field(default_factory=list)
 
 
 def load_recipe(tool: str, version: str, name: str = "build.toml") -> Recipe:
@@ -38,7 +38,6 @@ def load_recipe(tool: str, version: str, name: str = "build.toml") -> Recipe:
             command=[str(c) for c in data["command"]],
             env={k: str(v) for k, v in data.get("env", {}).items()},
             binary=data.get("binary"),
-            requirements=[str(r) for r in data.get("requirements", [])],
         )
     except (KeyError, TypeError, toml.TOMLDecodeError) as exc:
         raise HarnessError(f"malformed build recipe {path}: {exc!r}") from exc
