@@ -86,14 +86,14 @@ class Provisioner:
 
     # -- uv from source ------------------------------------------------------------------
 
-    def _build_uv(self, tree: Path, label: str, *, every_run: bool = False) -> tuple[Path, bool]:
-        """A uv binary built from ``tree``; returns (binary, whether it was built now)."""
+    def _build_uv(self, tree: Path, label: str, *, every_run: bool = False) -> Path:
+        """A uv binary built from ``tree`` (reused unless ``every_run`` or --refresh)."""
         recipe = load_recipe("uv", self.pins.uv_source)
         outdir = self.cache.root / "artifacts" / f"uv-{label}"
         binary = outdir / "uv"
         with locked(outdir):
             if binary.exists() and not every_run and not self.refresh:
-                return binary, False
+                return binary
             start = time.monotonic()
             # One target dir for every uv build: a patched build after a stock one (or a
             # checkout after either) recompiles only what differs.
@@ -106,7 +106,7 @@ class Provisioner:
                 target_dir=self.cache.root / "cargo-target" / "uv",
             )
             self._record(f"uv built from {tree}", start, artifact=str(built.artifact))
-            return built.artifact, True
+            return built.artifact
 
     # -- frontends -----------------------------------------------------------------------
 
@@ -129,7 +129,7 @@ class Provisioner:
         if spec.source is not None:
             label = f"checkout-{digest(spec.source)}"
             if package == "uv":
-                binary, _ = self._build_uv(spec.source, label, every_run=True)
+                binary = self._build_uv(spec.source, label, every_run=True)
                 env = self._env(f"python{suffix}", [])
                 version = self._binary_version(binary)
                 return self._make(
@@ -162,7 +162,7 @@ class Provisioner:
         tree = self._tree(package, version, patched)
         variant = tree.patch_digest or "stock"
         if package == "uv":
-            binary, _ = self._build_uv(tree.root, f"{version}-{variant}")
+            binary = self._build_uv(tree.root, f"{version}-{variant}")
             env = self._env(f"python{suffix}", [])
             return self._make(
                 spec,
