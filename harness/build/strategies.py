@@ -29,6 +29,10 @@ class Strategy:
     frontend_patch: bool = False
     # Uses maturin built from its sdist with patches/maturin/<version> applied.
     backend_patch: bool = False
+    # The frontend still builds in an isolated environment.
+    isolated: bool = True
+    # What would have to ship upstream for users to get this without the harness.
+    upstream: str = "nothing (works today)"
 
     def environment(self, ctx: StrategyContext) -> dict[str, str]:
         """Variables exported into the frontend's environment."""
@@ -38,6 +42,7 @@ class Strategy:
 class Stock(Strategy):
     name = "stock"
     description = "stock pyo3 from crates.io, nothing exported"
+    upstream = "nothing (today's behaviour)"
 
 
 class Exported(Strategy):
@@ -47,6 +52,7 @@ class Exported(Strategy):
         "(the frontend interpreter's sys._base_executable), as a user can today"
     )
     base_support = True
+    upstream = "pyo3 honouring PYO3_BASE_PYTHON; every user exports it by hand"
 
     def environment(self, ctx: StrategyContext) -> dict[str, str]:
         return {"PYO3_BASE_PYTHON": ctx.frontend_python.base_executable}
@@ -60,6 +66,7 @@ class FrontendPatch(Strategy):
     )
     base_support = True
     frontend_patch = True
+    upstream = "pyo3 honouring PYO3_BASE_PYTHON, and the frontend exporting it (pip, build, uv)"
 
 
 class BackendPatch(Strategy):
@@ -67,12 +74,14 @@ class BackendPatch(Strategy):
     description = "stock frontend; maturin exports PYO3_BASE_PYTHON itself (our patch), pyo3 honours it"
     base_support = True
     backend_patch = True
+    upstream = "pyo3 honouring PYO3_BASE_PYTHON, and maturin exporting it (not setuptools-rust)"
 
 
 class FrontendPatchStockPyo3(Strategy):
     name = "frontend-patch-stock-pyo3"
     description = "the patched frontend with stock pyo3: shows the consumer side is needed too"
     frontend_patch = True
+    upstream = "the frontend exporting PYO3_BASE_PYTHON (pyo3 unchanged)"
 
 
 STRATEGIES: Mapping[str, Strategy] = MappingProxyType(

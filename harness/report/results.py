@@ -50,6 +50,8 @@ class CellResult:
     frontend_spec: str = ""  # as given: pip, pip==26.1, pip@PATH, uv=PATH
     frontend_patch: str | None = None  # digest of the patch series built into the frontend
     backend_source: str = ""  # where maturin came from
+    # Safety verdicts (harness.measure.safety): {"check", "status": pass|fail|error, "detail"}.
+    checks: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -57,6 +59,9 @@ class CellResult:
 
     def build(self, scenario: str) -> BuildRecord | None:
         return next((b for b in self.builds if b.scenario == scenario), None)
+
+    def check(self, name: str) -> dict[str, str] | None:
+        return next((c for c in self.checks if c["check"] == name), None)
 
 
 @dataclass
