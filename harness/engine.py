@@ -7,12 +7,14 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from harness import _toml as toml
+from harness.build.pyo3_config import generate_config_file
 from harness.build.samples import SAMPLES, Sample, parse_sample
-from harness.build.scenarios import SCENARIOS
-from harness.build.strategies import STRATEGIES, StrategyContext
+from harness.build.scenarios import SCENARIOS, Scenario
+from harness.build.strategies import STRATEGIES, Strategy, StrategyContext, target_dir
 from harness.build.workcopy import (
     add_patch_overrides,
     fetch_crates,
@@ -27,8 +29,12 @@ from harness.install.envs import Interpreter, PythonEnv
 from harness.install.frontends import BuildPaths, Installed, parse_frontend
 from harness.install.provision import Provisioner
 from harness.install.pyo3 import CONFIG_CRATE, Pyo3, prepare
-from harness.measure.causes import diff
+from harness.install.second_python import second_interpreter
+from harness.install.wheelhouse import ensure_wheelhouse
+from harness.measure.cargo_log import compiled_from_log
+from harness.measure.causes import BuildDiff, diff
 from harness.measure.fingerprints import snapshot
+from harness.measure.safety import evaluate
 from harness.measure.wheelcheck import check_wheel
 from harness.pins import Pins
 from harness.process import run
@@ -78,8 +84,11 @@ class Context:
     out: Path
     work: Path
     project: Sample | None = None
+    switch_python: str | None = None  # --switch-python; None: find a second interpreter
     timer: Timer = field(default_factory=Timer)
     _pyo3: dict[tuple[str, bool], Pyo3] = field(default_factory=dict)
+    _switched: Provisioner | None = None
+    _configs: dict[tuple[Path, str], Path] = field(default_factory=dict)
 
     @property
     def cache(self) -> Cache:
@@ -101,11 +110,59 @@ class Context:
     def tools(self) -> PythonEnv:
         return self.provisioner.tools
 
-    def frontend(self, spec: str, *, patched: bool, other: bool = False) -> Installed:
+    def frontend(
+        self,
+        spec: str,
+        *,
+        patched: bool,
+        other: bool = False,
+        extra: tuple[str, ...] = (),
+        switched: bool = False,
+    ) -> Installed:
         start = time.monotonic()
-        installed = self.provisioner.frontend(parse_frontend(spec), patched=patched, other=other)
+        provisioner = self.switched() if switched else self.provisioner
+        installed = provisioner.frontend(parse_frontend(spec), patched=patched, other=other, extra=extra)
         self.timer.add("setup", time.monotonic() - start)
         return installed
+
+    def switched(self) -> Provisioner:
+        """The provisioner for the second base interpreter (found, or installed, once per run)."""
+        if self._switched is None:
+            start = time.monotonic()
+            primary = self.provisioner
+            second = second_interpreter(
+                primary.interpreter,
+                self.base_env,
+                given=self.switch_python,
+                log=self.cache.root / "logs" / "second-python.log",
+            )
+            pip = primary.on(second, primary.stock_wheelhouse).bare_env()
+            wheelhouse = ensure_wheelhouse(
+                self.cache,
+                self.pins.wheelhouse_requirements(),
+                interpreter=second,
+                downloader=pip,
+                env=self.base_env,
+            )
+            self._switched = primary.on(second, wheelhouse)
+            self.timer.add("setup", time.monotonic() - start)
+        return self._switched
+
+    def config_file(self, src: Path, interpreter: Interpreter, logs: Path) -> Path:
+        """pyo3's printed config for ``interpreter``'s base, generated once per work copy."""
+        key = (src, interpreter.base_executable)
+        if key not in self._configs:
+            start = time.monotonic()
+            self._configs[key] = generate_config_file(
+                src,
+                interpreter.base_executable,
+                store=self.cache.root / "pyo3-configs",
+                scratch=src.parent / "print-config-target",
+                env=self.base_env,
+                log=logs / f"print-config-{digest(interpreter.base_executable)}.log",
+            )
+            self.timer.add("setup", time.monotonic() - start)
+        return self._configs[key]
 
     def wheelhouse(self, *, patched_backend: bool) -> Path:
         start = time.monotonic()
@@ -146,42 +203,71 @@ def _build_env(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def _make_sdist(ctx: Context, src: Path, workdir: Path, wheelhouse: Path, log: Path) -> Path:
+    """An sdist of the work copy, for frontends that build from an sdist file (pip)."""
+    outdir = workdir / "sdist"
+    shutil.rmtree(outdir, ignore_errors=True)
+    argv: list[str | Path] = [ctx.tools.script("uv"), "build", "--sdist", "--no-config", "--no-progress"]
+    argv += ["--out-dir", outdir, "--no-index", "--find-links", wheelhouse, src]
+    env = {**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)}
+    start = time.monotonic()
+    run(argv, cwd=src, env=env, log=log)
+    ctx.timer.add("setup", time.monotonic() - start)
+    made = sorted(outdir.glob("*.tar.gz"))
+    if not made:
+        raise HarnessError(f"uv build --sdist made no sdist in {outdir}; see {log}")
+    return made[0]
+
+
 def measured_build(
     ctx: Context,
     cell: Cell,
-    scenario: str,
+    scenario: Scenario,
     installed: Installed,
     src: Path,
     sample: Sample,
     logs: Path,
+    check_python: str,
 ) -> BuildRecord:
+    """One frontend command, measured from cargo's records; ``check_python`` runs the wheel."""
     workdir = src.parent
     outdir = workdir / "dist"
     shutil.rmtree(outdir, ignore_errors=True)
     outdir.mkdir(parents=True)
     strategy = STRATEGIES[cell.strategy]
     wheelhouse = ctx.wheelhouse(patched_backend=strategy.backend_patch)
+    sctx = _strategy_context(ctx, strategy, installed, workdir, src, logs)
+    options = replace(strategy.options(sctx), sdist=scenario.sdist)
+    source = src
+    if scenario.sdist and installed.frontend.builds_sdist_file:
+        source = _make_sdist(ctx, src, workdir, wheelhouse, logs / f"{scenario.name}.sdist.log")
     invocation = installed.frontend.invocation(
         installed,
-        BuildPaths(source=src, outdir=outdir, wheelhouse=wheelhouse, uv_cache=ctx.cache.uv_cache),
+        BuildPaths(source=source, outdir=outdir, wheelhouse=wheelhouse, uv_cache=ctx.cache.uv_cache),
+        options,
     )
-    added = {**invocation.env, **strategy.environment(StrategyContext(installed.interpreter))}
-    target = root_manifest(src).parent / "target"
-    log = logs / f"{scenario}.log"
+    added = {**invocation.env, **strategy.environment(sctx)}
+    # An sdist build's target dir lives in the frontend's temp dir unless the strategy moves it.
+    target = target_dir(strategy, sctx) or (None if scenario.sdist else root_manifest(src).parent / "target")
+    log = logs / f"{scenario.name}.log"
 
     start = time.monotonic()
-    before = snapshot(target)
+    before = snapshot(target) if target else None
     done = run(invocation.argv, cwd=src, env=_build_env(ctx, added), log=log, check=False)
-    after = snapshot(target)
-    explained = diff(before, after, package_roots(src))
-    # Keep cargo's records beside the log, so every cause in the report can be audited.
-    snapshots = {"before": before.to_json(), "after": after.to_json()}
-    (logs / f"{scenario}.fingerprints.json").write_text(json.dumps(snapshots, indent=1))
+    explained: BuildDiff
+    if target is not None and before is not None:
+        after = snapshot(target)
+        explained = diff(before, after, package_roots(src))
+        # Keep cargo's records beside the log, so every cause in the report can be audited.
+        snapshots = {"before": before.to_json(), "after": after.to_json()}
+        (logs / f"{scenario.name}.fingerprints.json").write_text(json.dumps(snapshots, indent=1))
+    else:
+        explained = compiled_from_log(done.output)
     ctx.timer.add("build", done.seconds)
     ctx.timer.add("measure", time.monotonic() - start - done.seconds)
 
     record = BuildRecord(
-        scenario=scenario,
+        scenario=scenario.name,
         ok=done.returncode == 0,
         seconds=round(done.seconds, 3),
         rebuilt=explained.rebuilt,
@@ -192,6 +278,9 @@ def measured_build(
         command=invocation.argv,
         env=added,
         returncode=done.returncode,
+        measured_from="fingerprints" if target else "cargo output (the target dir went with the temp dir)",
+        python=installed.interpreter.base_executable,
+        python_version=installed.interpreter.version,
     )
     wheel = _newest_wheel(outdir) if record.ok else None
     if record.ok and wheel is None:
@@ -201,12 +290,12 @@ def measured_build(
         checked = check_wheel(
             wheel,
             uv=ctx.tools.script("uv"),
-            python=ctx.interpreter.executable,
+            python=check_python,
             wheelhouse=wheelhouse,
             check=sample.check,
             workdir=workdir,
             env={**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)},
-            log=logs / f"{scenario}.wheel.log",
+            log=logs / f"{scenario.name}.wheel.log",
         )
         ctx.timer.add("wheel-check", time.monotonic() - start)
         record.wheel = {
@@ -219,6 +308,13 @@ def measured_build(
     elif not record.ok and record.error is None:
         record.error = f"build failed with exit {done.returncode}; see {log}"
     return record
+
+
+def _strategy_context(
+    ctx: Context, strategy: Strategy, installed: Installed, workdir: Path, src: Path, logs: Path
+) -> StrategyContext:
+    config = ctx.config_file(src, installed.interpreter, logs) if strategy.needs_config_file else None
+    return StrategyContext(frontend_python=installed.interpreter, workdir=workdir, pyo3_config=config)
 
 
 def _prepare_scenario(scenario: str, src: Path, sample: Sample) -> None:
@@ -258,6 +354,17 @@ def _prepare_work_copy(
     return pyo3
 
 
+def _build_requirements(src: Path, wheelhouse: Path) -> tuple[str, ...]:
+    """pip arguments installing the project's build requirements from the wheelhouse."""
+    data = toml.loads((src / "pyproject.toml").read_text())
+    requires = [str(r) for r in data.get("build-system", {}).get("requires", [])]
+    return ("--find-links", str(wheelhouse), *requires)
+
+
+def _project_name(src: Path) -> str:
+    return str(toml.loads((src / "pyproject.toml").read_text()).get("project", {}).get("name", src.name))
+
+
 def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     sample, variant = ctx.sample(cell.sample)
     spec = parse_frontend(cell.frontend)
@@ -281,10 +388,9 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     logs = ctx.out / "logs" / cell.id
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
+    shutil.rmtree(workdir, ignore_errors=True)
+    extra: tuple[str, ...] = ()
     try:
-        installed = ctx.frontend(cell.frontend, patched=strategy.frontend_patch)
-        result.frontend_version, result.frontend_source = installed.version, installed.source
-        result.frontend_patch = installed.patch_digest
         wheelhouse = ctx.wheelhouse(patched_backend=strategy.backend_patch)
         result.backend_source = (
             json.loads((wheelhouse / ".harness-complete").read_text())["source"]
@@ -293,29 +399,44 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         )
         pyo3 = _prepare_work_copy(ctx, cell, sample, variant, src, logs)
         result.pyo3, result.pyo3_support = pyo3.version, pyo3.describe()
+        extra = _build_requirements(src, wheelhouse) if strategy.preinstall else ()
+        installed = ctx.frontend(cell.frontend, patched=strategy.frontend_patch, extra=extra)
+        result.frontend_version, result.frontend_source = installed.version, installed.source
+        result.frontend_patch = installed.patch_digest
+        strategy.prepare(
+            StrategyContext(frontend_python=installed.interpreter, workdir=workdir), _project_name(src)
+        )
     except HarnessError as exc:
         result.error = str(exc)
         progress("cell-error", {"cell": cell, "error": str(exc)})
         return result
 
-    for scenario in cell.scenarios:
-        if SCENARIOS[scenario].needs_other_venv and not plugin.other_venv:
+    for name in cell.scenarios:
+        scenario = SCENARIOS[name]
+        if scenario.needs_other_venv and not plugin.other_venv:
             continue
         if result.builds and not result.builds[-1].ok:
-            result.builds.append(_not_run(scenario, result.builds[-1].scenario))
+            result.builds.append(_not_run(name, result.builds[-1].scenario))
             continue
-        progress("build-start", {"cell": cell, "scenario": scenario})
+        progress("build-start", {"cell": cell, "scenario": name})
         try:
             runner = ctx.frontend(
-                cell.frontend, patched=strategy.frontend_patch, other=scenario == "other-venv"
+                cell.frontend,
+                patched=strategy.frontend_patch,
+                other=scenario.needs_other_venv,
+                extra=extra,
+                switched=scenario.switch_python,
             )
+            _prepare_scenario(name, src, sample)
+            # The wheel is checked on the interpreter it was built for.
+            target = ctx.switched().interpreter if scenario.switch_python else ctx.interpreter
+            record = measured_build(ctx, cell, scenario, runner, src, sample, logs, target.executable)
         except HarnessError as exc:
-            result.builds.append(_not_run(scenario, "setup", str(exc)))
+            result.builds.append(_not_run(name, "setup", str(exc)))
             continue
-        _prepare_scenario(scenario, src, sample)
-        record = measured_build(ctx, cell, scenario, runner, src, sample, logs)
         result.builds.append(record)
         progress("build-done", {"cell": cell, "record": record})
+    result.checks = evaluate(result, strategy, sample, ctx.interpreter)
     return result
 
 

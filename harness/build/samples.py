@@ -31,6 +31,9 @@ class Sample:
     variant_file: str | None = None
     # Whether the harness may rewrite pyo3 versions (False for a user's own project).
     pyo3_selectable: bool = True
+    backend: str = "maturin"  # or "setuptools-rust"
+    # Its build script imports a build requirement: its builds are the requirements check.
+    imports_build_requirements: bool = False
 
     def default_variant(self) -> str | None:
         return self.variants[0] if self.variants else None
@@ -74,6 +77,7 @@ SAMPLES: Mapping[str, Sample] = MappingProxyType(
                 edit="crates/cffi-style/src/lib.rs",
                 variants=("legacy", "base-aware", "config-file"),
                 variant_file="crates/cffi-style-cffi/keying.txt",
+                imports_build_requirements=True,
             ),
             Sample(
                 name="setuptools-rust-ext",
@@ -82,6 +86,18 @@ SAMPLES: Mapping[str, Sample] = MappingProxyType(
                 check=_EXT_CHECK.format(module="pyo3_ext"),
                 edit="src/lib.rs",
                 base="pyo3-ext",
+                backend="setuptools-rust",
+            ),
+            Sample(
+                name="hazard",
+                description="build script imports a build requirement (pyo3-harness-probe) with the "
+                "interpreter pyo3's resolved config names, or with PYO3_PYTHON: the requirements check",
+                directory=SAMPLES_DIR / "hazard",
+                check="import hazard as m\nassert m.add(2, 3) == 5, m.add(2, 3)\n",
+                edit="src/lib.rs",
+                variants=("config-executable", "pyo3-python"),
+                variant_file="probe.txt",
+                imports_build_requirements=True,
             ),
         )
     }

@@ -13,6 +13,10 @@ class Scenario:
     description: str
     # Only for frontends that can run from a second environment (see Frontend.other_venv).
     needs_other_venv: bool = False
+    # Builds through an sdist (unpacked by the frontend into a fresh temp dir).
+    sdist: bool = False
+    # Rebuilds with the frontend on a second base interpreter (the stale-cache check).
+    switch_python: bool = False
 
 
 SCENARIOS: Mapping[str, Scenario] = MappingProxyType(
@@ -28,6 +32,23 @@ SCENARIOS: Mapping[str, Scenario] = MappingProxyType(
                 "other-venv",
                 "rebuild from a second frontend environment on the same base interpreter",
                 needs_other_venv=True,
+            ),
+            Scenario(
+                "sdist-cold",
+                "build through an sdist (build and uv without --wheel, pip from an sdist file)",
+                sdist=True,
+            ),
+            Scenario(
+                "sdist-warm",
+                "the sdist build again with nothing changed: a fresh temp dir, so a fresh target/ "
+                "unless the strategy keeps one",
+                sdist=True,
+            ),
+            Scenario(
+                "switch-python",
+                "after warm, rebuild with the frontend on a second base interpreter: the pyo3 chain "
+                "must rebuild and the wheel must work there (the stale-cache check)",
+                switch_python=True,
             ),
         )
     }

@@ -1,23 +1,28 @@
-"""Strategies as plug-ins: the ways of choosing the interpreter pyo3 is configured from.
+"""Strategies as plug-ins: the ways of keeping pyo3's configuration stable across builds.
 
-A strategy says which pyo3 it needs and what it adds to the frontend's environment. To add
-one, subclass ``Strategy`` and add an instance to ``STRATEGIES``.
+A strategy says which pyo3 it needs, what it adds to the frontend's environment, how it asks
+the frontend to build (``BuildOptions``) and what upstream change it stands for. To add one,
+subclass ``Strategy`` and add an instance to ``STRATEGIES``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 
 from harness.install.envs import Interpreter
+from harness.install.frontends import BuildOptions
 
 
 @dataclass(frozen=True)
 class StrategyContext:
-    """What a strategy may look at: the interpreter the frontend runs on."""
+    """What a strategy may look at when a build is about to run."""
 
-    frontend_python: Interpreter
+    frontend_python: Interpreter  # the interpreter the frontend runs on
+    workdir: Path  # the cell's own directory: stable across the cell's builds
+    pyo3_config: Path | None = None  # the generated config file (``needs_config_file``)
 
 
 class Strategy:
@@ -31,12 +36,24 @@ class Strategy:
     backend_patch: bool = False
     # The frontend still builds in an isolated environment.
     isolated: bool = True
+    # Build requirements go into the frontend's own environment (no isolation to install them).
+    preinstall: bool = False
+    # The engine generates a pyo3 config file from the frontend's base interpreter.
+    needs_config_file: bool = False
+    # Only samples built by these backends (None: any).
+    backends: tuple[str, ...] | None = None
     # What would have to ship upstream for users to get this without the harness.
     upstream: str = "nothing (works today)"
 
     def environment(self, ctx: StrategyContext) -> dict[str, str]:
         """Variables exported into the frontend's environment."""
         return {}
+
+    def options(self, ctx: StrategyContext) -> BuildOptions:
+        return BuildOptions(isolated=self.isolated)
+
+    def prepare(self, ctx: StrategyContext, project_name: str) -> None:
+        """Write what the strategy configures once per cell, before the first build."""
 
 
 class Stock(Strategy):
@@ -74,6 +91,7 @@ class BackendPatch(Strategy):
     description = "stock frontend; maturin exports PYO3_BASE_PYTHON itself (our patch), pyo3 honours it"
     base_support = True
     backend_patch = True
+    backends = ("maturin",)
     upstream = "pyo3 honouring PYO3_BASE_PYTHON, and maturin exporting it (not setuptools-rust)"
 
 
@@ -84,7 +102,135 @@ class FrontendPatchStockPyo3(Strategy):
     upstream = "the frontend exporting PYO3_BASE_PYTHON (pyo3 unchanged)"
 
 
+class ConfigFile(Strategy):
+    name = "config-file"
+    description = (
+        "PYO3_CONFIG_FILE pinned to a content-addressed file printed by pyo3 itself "
+        "(PYO3_PRINT_CONFIG=1) from the frontend's base interpreter, mtime pinned, as downstream CI does"
+    )
+    needs_config_file = True
+    upstream = "nothing (works today; each project or CI script generates and exports the file)"
+
+    def environment(self, ctx: StrategyContext) -> dict[str, str]:
+        if ctx.pyo3_config is None:
+            raise ValueError("config-file needs the generated config (StrategyContext.pyo3_config)")
+        return {"PYO3_CONFIG_FILE": str(ctx.pyo3_config)}
+
+
+class EnvDir(Strategy):
+    name = "env-dir"
+    description = "python -m build --env-dir DIR: the isolated environment always at one path (build only)"
+    upstream = "nothing (build >= 1.6; pip and uv have no such option)"
+
+    def options(self, ctx: StrategyContext) -> BuildOptions:
+        return BuildOptions(env_dir=ctx.workdir / "build-env")
+
+
+class NoIsolation(Strategy):
+    name = "no-isolation"
+    description = (
+        "--no-build-isolation (pip, uv) / --no-isolation (build): the backend runs in the "
+        "frontend's own environment, with the build requirements installed there first"
+    )
+    isolated = False
+    preinstall = True
+    upstream = "nothing (works today, giving up build isolation)"
+
+
+class MaturinBasePython(Strategy):
+    name = "maturin-base-python"
+    description = "MATURIN_PEP517_USE_BASE_PYTHON=1: maturin hands cargo the base interpreter (maturin only)"
+    backends = ("maturin",)
+    upstream = "nothing (maturin's opt-in; each user sets it)"
+
+    def environment(self, ctx: StrategyContext) -> dict[str, str]:
+        return {"MATURIN_PEP517_USE_BASE_PYTHON": "1"}
+
+
+class SetuptoolsRustBasePython(Strategy):
+    name = "setuptools-rust-base-python"
+    description = (
+        "SETUPTOOLS_RUST_PEP517_USE_BASE_PYTHON=1: setuptools-rust hands cargo the base "
+        "interpreter (setuptools-rust only)"
+    )
+    backends = ("setuptools-rust",)
+    upstream = "nothing (setuptools-rust's opt-in; each user sets it)"
+
+    def environment(self, ctx: StrategyContext) -> dict[str, str]:
+        return {"SETUPTOOLS_RUST_PEP517_USE_BASE_PYTHON": "1"}
+
+
+class UvExtraBuildVariables(Strategy):
+    name = "uv-extra-build-variables"
+    description = (
+        "uv's extra-build-variables setting (a uv.toml written once per cell) carrying a fixed "
+        "PYO3_BASE_PYTHON for the project; pyo3 honours it (uv only)"
+    )
+    base_support = True
+    upstream = "pyo3 honouring PYO3_BASE_PYTHON; each user writes the path into uv's settings"
+
+    def _config(self, ctx: StrategyContext) -> Path:
+        return ctx.workdir / "uv.toml"
+
+    def prepare(self, ctx: StrategyContext, project_name: str) -> None:
+        # Written once, like a user's settings file: a later interpreter switch keeps the path.
+        value = ctx.frontend_python.base_executable.replace("\\", "\\\\").replace('"', '\\"')
+        text = f'[extra-build-variables]\n"{project_name}" = {{ PYO3_BASE_PYTHON = "{value}" }}\n'
+        self._config(ctx).write_text(text)
+
+    def options(self, ctx: StrategyContext) -> BuildOptions:
+        return BuildOptions(uv_config=self._config(ctx))
+
+
+class PersistentTarget(Strategy):
+    name = "persistent-target"
+    description = (
+        "CARGO_TARGET_DIR at a persistent per-project directory, so sdist builds (unpacked into "
+        "fresh temp dirs) keep their cargo cache"
+    )
+    upstream = "nothing (works today); a persistent cache directory for PEP 517 hooks would make it automatic"
+
+    def environment(self, ctx: StrategyContext) -> dict[str, str]:
+        return {"CARGO_TARGET_DIR": str(ctx.workdir / "persistent-target")}
+
+
+class PersistentTargetExported(PersistentTarget):
+    name = "persistent-target-exported"
+    description = "persistent-target plus PYO3_BASE_PYTHON exported, with a pyo3 that honours it"
+    base_support = True
+    upstream = "pyo3 honouring PYO3_BASE_PYTHON, plus a persistent cache directory for PEP 517 hooks"
+
+    def environment(self, ctx: StrategyContext) -> dict[str, str]:
+        return {**super().environment(ctx), "PYO3_BASE_PYTHON": ctx.frontend_python.base_executable}
+
+
 STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
-    {s.name: s for s in (Stock(), Exported(), FrontendPatch(), BackendPatch(), FrontendPatchStockPyo3())}
+    {
+        s.name: s
+        for s in (
+            Stock(),
+            Exported(),
+            FrontendPatch(),
+            BackendPatch(),
+            FrontendPatchStockPyo3(),
+            ConfigFile(),
+            EnvDir(),
+            NoIsolation(),
+            MaturinBasePython(),
+            SetuptoolsRustBasePython(),
+            UvExtraBuildVariables(),
+            PersistentTarget(),
+            PersistentTargetExported(),
+        )
+    }
 )
 DEFAULT_STRATEGIES = ("stock", "exported", "frontend-patch")
+
+
+def target_dir(strategy: Strategy, ctx: StrategyContext) -> Path | None:
+    """Where the strategy points cargo's target dir, if it moves it."""
+    return (
+        Path(strategy.environment(ctx)["CARGO_TARGET_DIR"])
+        if isinstance(strategy, PersistentTarget)
+        else None
+    )

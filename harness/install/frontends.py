@@ -41,10 +41,21 @@ class Invocation:
 
 @dataclass(frozen=True)
 class BuildPaths:
-    source: Path
+    source: Path  # a project directory, or an sdist file when ``BuildOptions.sdist`` is set
     outdir: Path
     wheelhouse: Path
     uv_cache: Path
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a strategy asks for the build; each frontend spells it in its own flags."""
+
+    isolated: bool = True
+    # Build through an sdist: from the directory (build, uv) or from a made sdist file (pip).
+    sdist: bool = False
+    env_dir: Path | None = None  # a fixed isolated-environment path (build --env-dir)
+    uv_config: Path | None = None  # a uv.toml (uv --config-file)
 
 
 class Frontend(ABC):
@@ -55,6 +66,8 @@ class Frontend(ABC):
     other_venv: bool = False
     # Built from the pinned sdist even when stock (a like-for-like baseline for a patched build).
     from_source: bool = False
+    # Builds through an sdist only from an sdist file (pip); others make the sdist themselves.
+    builds_sdist_file: bool = False
 
     def version(self, pins: Pins) -> str:
         return str(getattr(pins, self.package.replace("-", "_")))
@@ -67,8 +80,13 @@ class Frontend(ABC):
         """``own`` replaces the pinned requirement on the frontend itself (a version, a path)."""
         return [own or f"{self.package}=={self.version(pins)}", *self.extra_requirements(pins)]
 
+    def unsupported(self, options: BuildOptions) -> str | None:
+        """Why this frontend cannot express ``options`` (None when it can)."""
+        return None
+
     @abstractmethod
-    def invocation(self, installed: Installed, paths: BuildPaths) -> Invocation: ...
+    def invocation(self, installed: Installed, paths: BuildPaths, options: BuildOptions) -> Invocation:
+        """The build command for options the frontend supports."""
 
 
 class Pip(Frontend):
@@ -76,11 +94,20 @@ class Pip(Frontend):
     package = "pip"
     description = "pip wheel, default isolation (an overlay on pip's own interpreter)"
     other_venv = True
+    builds_sdist_file = True
     features: tuple[str, ...] = ()
 
-    def invocation(self, installed: Installed, paths: BuildPaths) -> Invocation:
+    def unsupported(self, options: BuildOptions) -> str | None:
+        if options.env_dir or options.uv_config:
+            return "pip has no fixed build-environment path and reads no uv settings"
+        if not options.isolated and self.features:
+            return "without isolation pip-venv is plain pip --no-build-isolation (the pip row)"
+        return None
+
+    def invocation(self, installed: Installed, paths: BuildPaths, options: BuildOptions) -> Invocation:
         argv = [str(installed.env.python), "-m", "pip", "wheel", "--no-deps", "--no-index"]
         argv += ["--find-links", str(paths.wheelhouse), "--wheel-dir", str(paths.outdir)]
+        argv += [] if options.isolated else ["--no-build-isolation"]
         # -v: without it pip hides the backend's (and so cargo's) output from the log.
         argv += [f"--use-feature={f}" for f in self.features] + ["-v", str(paths.source)]
         return Invocation(argv=argv)
@@ -102,8 +129,15 @@ class Build(Frontend):
         # build installs requirements with the outer pip, so pin that too.
         return [f"pip=={pins.pip}"]
 
-    def invocation(self, installed: Installed, paths: BuildPaths) -> Invocation:
-        argv = [str(installed.env.python), "-m", "build", "--wheel", "--outdir", str(paths.outdir)]
+    def unsupported(self, options: BuildOptions) -> str | None:
+        return "build reads no uv settings" if options.uv_config else None
+
+    def invocation(self, installed: Installed, paths: BuildPaths, options: BuildOptions) -> Invocation:
+        # Without --wheel, build makes the sdist and builds the wheel from it unpacked.
+        argv = [str(installed.env.python), "-m", "build", "--outdir", str(paths.outdir)]
+        argv += [] if options.sdist else ["--wheel"]
+        argv += [] if options.isolated else ["--no-isolation"]
+        argv += ["--env-dir", str(options.env_dir)] if options.env_dir else []
         env = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(paths.wheelhouse)}
         return Invocation(argv=[*argv, str(paths.source)], env=env)
 
@@ -113,9 +147,16 @@ class Uv(Frontend):
     package = "uv"
     description = "uv build --wheel (a venv per build in uv's cache); stock is the released wheel"
 
-    def invocation(self, installed: Installed, paths: BuildPaths) -> Invocation:
+    def unsupported(self, options: BuildOptions) -> str | None:
+        return "uv has no fixed build-environment path" if options.env_dir else None
+
+    def invocation(self, installed: Installed, paths: BuildPaths, options: BuildOptions) -> Invocation:
         uv = installed.tool or installed.env.script("uv")
-        argv = [str(uv), "build", "--wheel", "--no-config", "--no-progress"]
+        # Without --wheel, uv builds the sdist and the wheel from it unpacked in its cache.
+        argv = [str(uv), "build", *([] if options.sdist else ["--wheel"]), "--no-progress"]
+        # A given config file replaces discovery; otherwise discover nothing (no user settings).
+        argv += ["--config-file", str(options.uv_config)] if options.uv_config else ["--no-config"]
+        argv += [] if options.isolated else ["--no-build-isolation"]
         argv += ["--out-dir", str(paths.outdir), "--python", str(installed.env.python)]
         argv += ["--no-index", "--find-links", str(paths.wheelhouse), str(paths.source)]
         return Invocation(argv=argv, env={"UV_CACHE_DIR": str(paths.uv_cache)})

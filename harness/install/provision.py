@@ -24,6 +24,7 @@ from typing import Any
 from harness.install.cache import Cache, digest, locked
 from harness.install.envs import Interpreter, PythonEnv, ensure_env, probe
 from harness.install.frontends import FrontendSpec, Installed
+from harness.install.probe import ensure_probe_wheel
 from harness.install.recipes import build_with, load_recipe
 from harness.install.sources import SourceTree, source_tree
 from harness.pins import Pins
@@ -41,14 +42,19 @@ class Provisioner:
     refresh: bool = False
     # What was installed or built in this run, and how long it took (for the report).
     installs: list[dict[str, Any]] = field(default_factory=list)
-    _installed: dict[tuple[str, bool, bool], Installed] = field(default_factory=dict)
+    _installed: dict[tuple[str, bool, bool, tuple[str, ...]], Installed] = field(default_factory=dict)
     _fresh: set[str] = field(default_factory=set)  # envs already (re)made in this run
     _wheelhouses: dict[bool, Path] = field(default_factory=dict)
 
     # -- environments --------------------------------------------------------------------
 
-    def _env(self, name: str, requirements: list[str], *, every_run: bool = False) -> PythonEnv:
-        """``every_run``: reinstall once per run (a checkout may have changed since last time)."""
+    def _env(
+        self, name: str, requirements: list[str], *, every_run: bool = False, extra: tuple[str, ...] = ()
+    ) -> PythonEnv:
+        """``every_run``: reinstall once per run (a checkout may have changed since last time);
+        ``extra``: more to install (a project's build requirements, for builds without isolation)."""
+        if extra:
+            name, requirements = f"{name}-with-{digest(*extra)}", [*requirements, *extra]
         start = time.monotonic()
         env = ensure_env(
             self.cache,
@@ -110,43 +116,69 @@ class Provisioner:
 
     # -- frontends -----------------------------------------------------------------------
 
-    def frontend(self, spec: FrontendSpec, *, patched: bool = False, other: bool = False) -> Installed:
+    def frontend(
+        self, spec: FrontendSpec, *, patched: bool = False, other: bool = False, extra: tuple[str, ...] = ()
+    ) -> Installed:
         """The frontend ``spec`` names; ``patched`` applies our series (pinned specs only);
-        ``other`` is a second environment with the same contents (the other-venv scenario)."""
+        ``other`` is a second environment with the same contents (the other-venv scenario);
+        ``extra`` is installed beside the frontend (pip arguments: requirements, --find-links)."""
         patched = patched and not spec.overridden
-        key = (str(spec), patched, other)
+        key = (str(spec), patched, other, extra)
         if key not in self._installed:
-            self._installed[key] = self._provision(spec, patched=patched, suffix="-other" if other else "")
+            self._installed[key] = self._provision(
+                spec, patched=patched, suffix="-other" if other else "", extra=extra
+            )
         return self._installed[key]
 
-    def _provision(self, spec: FrontendSpec, *, patched: bool, suffix: str) -> Installed:
+    def bare_env(self) -> PythonEnv:
+        """An environment with only virtualenv's seed packages (pip): for downloads."""
+        return self._env("python", [])
+
+    def on(self, interpreter: Interpreter, stock_wheelhouse: Path) -> Provisioner:
+        """The same provisioner for another base interpreter (installs are recorded together)."""
+        return Provisioner(
+            cache=self.cache,
+            pins=self.pins,
+            interpreter=interpreter,
+            base_env=self.base_env,
+            tools=self.tools,
+            stock_wheelhouse=stock_wheelhouse,
+            refresh=self.refresh,
+            installs=self.installs,
+        )
+
+    def _provision(
+        self, spec: FrontendSpec, *, patched: bool, suffix: str, extra: tuple[str, ...]
+    ) -> Installed:
         plugin, pins = spec.plugin, self.pins
         package = plugin.package
         if spec.binary is not None:
-            env = self._env(f"python{suffix}", [])
+            env = self._env(f"python{suffix}", [], extra=extra)
             version = self._binary_version(spec.binary)
             return self._make(spec, env, version, f"binary {spec.binary}", tool=spec.binary)
         if spec.source is not None:
             label = f"checkout-{digest(spec.source)}"
             if package == "uv":
                 binary = self._build_uv(spec.source, label, every_run=True)
-                env = self._env(f"python{suffix}", [])
+                env = self._env(f"python{suffix}", [], extra=extra)
                 version = self._binary_version(binary)
                 return self._make(
                     spec, env, version, f"source checkout {spec.source}, built here", tool=binary
                 )
             reqs = plugin.requirements(pins, own=str(spec.source))
-            env = self._env(f"{package}-{label}{suffix}", reqs, every_run=True)
+            env = self._env(f"{package}-{label}{suffix}", reqs, every_run=True, extra=extra)
             version = self._installed_version(env, package)
             return self._make(spec, env, version, f"source checkout {spec.source}")
         if spec.version is not None:
             own = f"{package}=={spec.version}"
-            env = self._env(f"{package}-{spec.version}{suffix}", plugin.requirements(pins, own=own))
+            env = self._env(
+                f"{package}-{spec.version}{suffix}", plugin.requirements(pins, own=own), extra=extra
+            )
             return self._make(spec, env, spec.version, f"PyPI {own}")
         if patched or plugin.from_source:
-            return self._from_sdist(spec, patched=patched, suffix=suffix)
+            return self._from_sdist(spec, patched=patched, suffix=suffix, extra=extra)
         reqs = plugin.requirements(pins)
-        env = self._env(f"{package}-{plugin.version(pins)}{suffix}", reqs)
+        env = self._env(f"{package}-{plugin.version(pins)}{suffix}", reqs, extra=extra)
         return self._make(spec, env, plugin.version(pins), f"PyPI {', '.join(reqs)}")
 
     def _tree(self, package: str, version: str, patched: bool) -> SourceTree:
@@ -155,7 +187,9 @@ class Provisioner:
         self._record(f"source {tree.describe()}", start)
         return tree
 
-    def _from_sdist(self, spec: FrontendSpec, *, patched: bool, suffix: str) -> Installed:
+    def _from_sdist(
+        self, spec: FrontendSpec, *, patched: bool, suffix: str, extra: tuple[str, ...]
+    ) -> Installed:
         plugin = spec.plugin
         package = plugin.package
         version = self.pins.uv_source if package == "uv" else plugin.version(self.pins)
@@ -163,7 +197,7 @@ class Provisioner:
         variant = tree.patch_digest or "stock"
         if package == "uv":
             binary = self._build_uv(tree.root, f"{version}-{variant}")
-            env = self._env(f"python{suffix}", [])
+            env = self._env(f"python{suffix}", [], extra=extra)
             return self._make(
                 spec,
                 env,
@@ -173,18 +207,18 @@ class Provisioner:
                 patch_digest=tree.patch_digest,
             )
         reqs = plugin.requirements(self.pins, own=str(tree.root))
-        env = self._env(f"{package}-{version}-{variant}{suffix}", reqs)
+        env = self._env(f"{package}-{version}-{variant}{suffix}", reqs, extra=extra)
         return self._make(spec, env, version, tree.describe(), patch_digest=tree.patch_digest)
 
     # -- the backend ---------------------------------------------------------------------
 
     def wheelhouse(self, *, patched_backend: bool) -> Path:
         """The stock wheelhouse, or a copy whose maturin is built from our patched sdist."""
-        if not patched_backend:
-            return self.stock_wheelhouse
-        if True not in self._wheelhouses:
-            self._wheelhouses[True] = self._patched_wheelhouse()
-        return self._wheelhouses[True]
+        if patched_backend not in self._wheelhouses:
+            chosen = self._patched_wheelhouse() if patched_backend else self.stock_wheelhouse
+            ensure_probe_wheel(chosen)
+            self._wheelhouses[patched_backend] = chosen
+        return self._wheelhouses[patched_backend]
 
     def _patched_wheelhouse(self) -> Path:
         tree = self._tree("maturin", self.pins.maturin, patched=True)
@@ -198,15 +232,29 @@ class Provisioner:
                 for wheel in self.stock_wheelhouse.glob("*.whl"):
                     if not wheel.name.startswith("maturin-"):
                         shutil.copy2(wheel, dest)
-                recipe = load_recipe("maturin", self.pins.maturin)
-                built = build_with(
-                    recipe,
-                    tree.root,
-                    outdir=dest,
-                    env=self.base_env,
-                    log=self.cache.root / "logs" / f"build-maturin-{tree.patch_digest}.log",
-                    python=self.tools.python,
-                )
-                marker.write_text(json.dumps({"maturin": built.artifact.name, "source": tree.describe()}))
-                self._record(f"maturin wheel built from {tree.describe()}", start)
+                # A wheel built for another interpreter of the same version on this
+                # machine serves this one too (same tags): no second 8-minute build.
+                tag = "cp" + "".join(self.interpreter.version.split(".")[:2])
+                pattern = f"*/maturin-{tree.patch_digest}/maturin-*.whl"
+                earlier = [
+                    w
+                    for w in sorted(dest.parent.parent.glob(pattern))
+                    if w.name.split("-")[2] in ("py3", tag) and w.parent != dest
+                ]
+                if earlier:
+                    shutil.copy2(earlier[0], dest)
+                    artifact = earlier[0].name
+                else:
+                    recipe = load_recipe("maturin", self.pins.maturin)
+                    built = build_with(
+                        recipe,
+                        tree.root,
+                        outdir=dest,
+                        env=self.base_env,
+                        log=self.cache.root / "logs" / f"build-maturin-{tree.patch_digest}.log",
+                        python=self.tools.python,
+                    )
+                    artifact = built.artifact.name
+                marker.write_text(json.dumps({"maturin": artifact, "source": tree.describe()}))
+                self._record(f"maturin wheel from {tree.describe()}", start)
         return dest

@@ -31,6 +31,11 @@ class BuildRecord:
     returncode: int
     wheel: dict[str, Any] | None = None
     error: str | None = None
+    # "fingerprints" (cargo's records before and after), or cargo's output when the target
+    # dir is gone with the frontend's temp dir (sdist builds).
+    measured_from: str = "fingerprints"
+    python: str = ""  # the base interpreter the frontend ran on
+    python_version: str = ""
 
 
 @dataclass

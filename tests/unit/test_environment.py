@@ -4,7 +4,7 @@ import pytest
 
 from harness.build.strategies import STRATEGIES, StrategyContext
 from harness.install.envs import Interpreter, PythonEnv
-from harness.install.frontends import FRONTENDS, BuildPaths, Installed
+from harness.install.frontends import FRONTENDS, BuildOptions, BuildPaths, Installed
 from harness.pins import load_pins
 from harness.process import clean_environment
 
@@ -56,7 +56,7 @@ def test_clean_environment_drops_what_steers_the_build() -> None:
 
 
 def test_exported_strategy_exports_the_base_interpreter() -> None:
-    ctx = StrategyContext(frontend_python=INTERPRETER)
+    ctx = StrategyContext(frontend_python=INTERPRETER, workdir=Path("/w"))
     assert STRATEGIES["exported"].environment(ctx) == {"PYO3_BASE_PYTHON": "/usr/local/bin/python3.11"}
     assert STRATEGIES["exported"].base_support
     assert STRATEGIES["stock"].environment(ctx) == {}
@@ -64,19 +64,19 @@ def test_exported_strategy_exports_the_base_interpreter() -> None:
 
 
 def test_frontend_invocations_are_offline_and_explicit() -> None:
-    pip = FRONTENDS["pip"].invocation(installed("pip"), PATHS)
+    pip = FRONTENDS["pip"].invocation(installed("pip"), PATHS, BuildOptions())
     assert pip.argv[:4] == ["/envs/x/bin/python", "-m", "pip", "wheel"]
     assert "--no-index" in pip.argv and "/wh" in pip.argv and pip.argv[-1] == "/w/src"
     assert not any(a.startswith("--use-feature") for a in pip.argv)
 
-    venv = FRONTENDS["pip-venv"].invocation(installed("pip-venv"), PATHS)
+    venv = FRONTENDS["pip-venv"].invocation(installed("pip-venv"), PATHS, BuildOptions())
     assert "--use-feature=venv-isolation" in venv.argv
 
-    build = FRONTENDS["build"].invocation(installed("build"), PATHS)
-    assert build.argv[1:4] == ["-m", "build", "--wheel"]
+    build = FRONTENDS["build"].invocation(installed("build"), PATHS, BuildOptions())
+    assert build.argv[1:3] == ["-m", "build"] and "--wheel" in build.argv
     assert build.env == {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": "/wh"}
 
-    uv = FRONTENDS["uv"].invocation(installed("uv"), PATHS)
+    uv = FRONTENDS["uv"].invocation(installed("uv"), PATHS, BuildOptions())
     assert uv.argv[0] == "/envs/x/bin/uv" and uv.argv[1:3] == ["build", "--wheel"]
     assert uv.argv[uv.argv.index("--python") + 1] == "/envs/x/bin/python"
     assert uv.env == {"UV_CACHE_DIR": "/uvc"}
@@ -124,3 +124,47 @@ def test_frontend_specs(tmp_path: Path) -> None:
         and cell.id.endswith("--cffi-style-legacy--pyo3-0.29.2")
     )
     assert Cell("pip==26.1", "stock", "pyo3-ext", "0.29.2", ("cold",)).id.startswith("pip-26.1--stock")
+
+
+def test_strategies_spell_their_options_in_each_frontends_flags() -> None:
+    ctx = StrategyContext(frontend_python=INTERPRETER, workdir=Path("/w"))
+    no_iso = STRATEGIES["no-isolation"].options(ctx)
+    assert "--no-build-isolation" in FRONTENDS["pip"].invocation(installed("pip"), PATHS, no_iso).argv
+    assert "--no-isolation" in FRONTENDS["build"].invocation(installed("build"), PATHS, no_iso).argv
+    assert "--no-build-isolation" in FRONTENDS["uv"].invocation(installed("uv"), PATHS, no_iso).argv
+    assert FRONTENDS["pip-venv"].unsupported(no_iso)
+
+    env_dir = STRATEGIES["env-dir"].options(ctx)
+    argv = FRONTENDS["build"].invocation(installed("build"), PATHS, env_dir).argv
+    assert argv[argv.index("--env-dir") + 1] == "/w/build-env"
+    assert FRONTENDS["uv"].unsupported(env_dir) and FRONTENDS["pip"].unsupported(env_dir)
+
+    uv_vars = STRATEGIES["uv-extra-build-variables"].options(ctx)
+    argv = FRONTENDS["uv"].invocation(installed("uv"), PATHS, uv_vars).argv
+    assert argv[argv.index("--config-file") + 1] == "/w/uv.toml" and "--no-config" not in argv
+    assert FRONTENDS["build"].unsupported(uv_vars) and FRONTENDS["pip"].unsupported(uv_vars)
+
+    sdist = BuildOptions(sdist=True)
+    assert "--wheel" not in FRONTENDS["build"].invocation(installed("build"), PATHS, sdist).argv
+    assert "--wheel" not in FRONTENDS["uv"].invocation(installed("uv"), PATHS, sdist).argv
+    assert FRONTENDS["pip"].builds_sdist_file and not FRONTENDS["uv"].builds_sdist_file
+
+
+def test_backend_opt_ins_and_persistent_target() -> None:
+    ctx = StrategyContext(frontend_python=INTERPRETER, workdir=Path("/w"))
+    assert STRATEGIES["maturin-base-python"].environment(ctx) == {"MATURIN_PEP517_USE_BASE_PYTHON": "1"}
+    assert STRATEGIES["maturin-base-python"].backends == ("maturin",)
+    srust = STRATEGIES["setuptools-rust-base-python"]
+    assert srust.environment(ctx) == {"SETUPTOOLS_RUST_PEP517_USE_BASE_PYTHON": "1"}
+    assert STRATEGIES["persistent-target"].environment(ctx) == {"CARGO_TARGET_DIR": "/w/persistent-target"}
+    both = STRATEGIES["persistent-target-exported"].environment(ctx)
+    assert both["PYO3_BASE_PYTHON"] == "/usr/local/bin/python3.11" and "CARGO_TARGET_DIR" in both
+
+
+def test_uv_extra_build_variables_writes_a_fixed_setting(tmp_path: Path) -> None:
+    ctx = StrategyContext(frontend_python=INTERPRETER, workdir=tmp_path)
+    STRATEGIES["uv-extra-build-variables"].prepare(ctx, "pyo3-ext")
+    text = (tmp_path / "uv.toml").read_text()
+    assert (
+        text == '[extra-build-variables]\n"pyo3-ext" = { PYO3_BASE_PYTHON = "/usr/local/bin/python3.11" }\n'
+    )

@@ -1,12 +1,15 @@
 """Write the C source of the ``_cffi_sample`` extension module to $OUT_DIR.
 
 build.rs runs this with the interpreter named by PYO3_PYTHON. cffi is a build
-requirement of the sample, so it is importable only inside the frontend's
-isolated build environment, not from the base interpreter.
+requirement of the sample, as it is of cryptography. A base interpreter may
+have cffi installed too, which would hide a build that left the isolated
+environment, so the script also imports pyo3-harness-probe, a build
+requirement that only the harness's wheelhouse has.
 """
 
 import os
 
+import pyo3_harness_probe  # noqa: F401  (importable only in the build environment)
 from cffi import FFI
 
 MODULE_NAME = "_cffi_sample"

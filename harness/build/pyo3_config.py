@@ -1,0 +1,71 @@
+"""The ``config-file`` strategy's file: pyo3's own description of an interpreter, pinned.
+
+pyo3's build script prints the configuration it resolved and stops when
+``PYO3_PRINT_CONFIG=1`` is set. We run it for the frontend's base interpreter, store the
+output under its content hash (so a different interpreter gets a different path) and pin the
+file's mtime, as CI setups that export ``PYO3_CONFIG_FILE`` do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from harness.build.workcopy import root_manifest
+from harness.errors import HarnessError
+from harness.install.cache import locked, write_atomic
+from harness.process import run
+
+_MARKER = "-- PYO3_PRINT_CONFIG=1 is set, printing configuration and halting compile --"
+PINNED_MTIME = 315532800  # 1980-01-01, the oldest time a zip (and so a wheel) can hold
+
+
+def printed_config(output: str) -> str:
+    """The ``key=value`` lines pyo3's build script printed after its marker."""
+    lines = output.splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if _MARKER in line) + 1
+    except StopIteration:
+        raise HarnessError(
+            "pyo3 printed no configuration (no PYO3_PRINT_CONFIG marker in cargo's output)"
+        ) from None
+    config = []
+    for line in lines[start:]:
+        text = line.strip()
+        if "=" not in text or text.startswith(("warning:", "error")):
+            break
+        config.append(text)
+    if not config:
+        raise HarnessError("pyo3's PYO3_PRINT_CONFIG output had no key=value lines")
+    return "\n".join(config) + "\n"
+
+
+def generate_config_file(
+    src: Path, python: str, *, store: Path, scratch: Path, env: Mapping[str, str], log: Path
+) -> Path:
+    """Print pyo3's config for ``python`` using the project's own pyo3, and store it pinned."""
+    manifest = root_manifest(src)
+    build_env = {
+        **env,
+        "PYO3_PRINT_CONFIG": "1",
+        "PYO3_PYTHON": python,
+        # Its own target dir: the project's fingerprints must not see this build.
+        "CARGO_TARGET_DIR": str(scratch),
+        "CARGO_NET_OFFLINE": "true",
+    }
+    done = run(
+        ["cargo", "build", "--manifest-path", manifest, "-p", "pyo3-ffi"],
+        cwd=src,
+        env=build_env,
+        log=log,
+        check=False,
+    )
+    text = printed_config(done.output)
+    path = store / f"pyo3-config-{hashlib.sha256(text.encode()).hexdigest()[:16]}.txt"
+    with locked(path):
+        if not path.exists() or path.read_text() != text:
+            write_atomic(path, text)
+        os.utime(path, (PINNED_MTIME, PINNED_MTIME))
+    return path

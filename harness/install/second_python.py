@@ -1,0 +1,68 @@
+"""A second base interpreter for the stale-cache check (the ``switch-python`` scenario).
+
+A build cached for one interpreter must not be reused for another. To test that, the harness
+rebuilds with the frontend running on a different base interpreter: by default the first
+candidate below whose base executable differs from the one in use; on Debian, the system
+``python3`` is installed with apt-get when nothing else is found and the harness runs as root.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.install.envs import Interpreter, probe
+from harness.process import run
+
+CANDIDATES = ("/usr/bin/python3", "/usr/local/bin/python3", "python3.13", "python3.12", "python3.11")
+
+
+def _same(a: Interpreter, b: Interpreter) -> bool:
+    return os.path.realpath(a.base_executable) == os.path.realpath(b.base_executable)
+
+
+def _candidates(env: Mapping[str, str]) -> list[str]:
+    found = []
+    for name in CANDIDATES:
+        path = name if os.path.isabs(name) else shutil.which(name, path=env.get("PATH"))
+        if path and Path(path).exists():
+            found.append(path)
+    return found
+
+
+def _apt_install(env: Mapping[str, str], log: Path) -> bool:
+    if shutil.which("apt-get", path=env.get("PATH")) is None or os.geteuid() != 0:
+        return False
+    apt_env = {**env, "DEBIAN_FRONTEND": "noninteractive"}
+    run(["apt-get", "update"], cwd=Path("/"), env=apt_env, log=log, check=False)
+    done = run(["apt-get", "install", "-y", "python3"], cwd=Path("/"), env=apt_env, log=log, check=False)
+    return done.returncode == 0
+
+
+def second_interpreter(
+    primary: Interpreter, env: Mapping[str, str], *, given: str | None, log: Path
+) -> Interpreter:
+    """``given`` (``--switch-python``), else another base interpreter found or installed here."""
+    if given:
+        found = probe(given, env)
+        if _same(found, primary):
+            raise HarnessError(
+                f"--switch-python {given} has the same base interpreter as --python "
+                f"({primary.base_executable}); name a different one"
+            )
+        return found
+    for attempt in range(2):
+        for path in _candidates(env):
+            found = probe(path, env)
+            if not _same(found, primary) and found.implementation == primary.implementation:
+                return found
+        if attempt == 0 and not _apt_install(env, log):
+            break
+    raise HarnessError(
+        "the switch-python scenario needs a second CPython whose base interpreter differs from "
+        f"{primary.base_executable}; none found among {', '.join(CANDIDATES)}. Install one "
+        "(Debian: apt-get install python3) or name it with --switch-python PATH"
+    )

@@ -1,0 +1,42 @@
+//! Runs an interpreter a real build script may reach for and imports a build
+//! requirement with it. probe.txt picks which one: `config-executable`, the
+//! `executable` in the config pyo3 resolved (what pyo3_build_config::get()
+//! hands a build script), or `pyo3-python`, PYO3_PYTHON as the backend set it
+//! (what cryptography's cffi build runs). A strategy that points it outside
+//! the build environment makes this build fail, as it would for such projects.
+use std::env;
+use std::fs;
+use std::process::Command;
+
+const PROBE: &str = "import pyo3_harness_probe";
+
+fn import_probe(label: &str, python: &str) {
+    match Command::new(python).args(["-c", PROBE]).output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => panic!(
+            "pyo3-harness-hazard: {label} ({python}) cannot import the build requirement \
+             pyo3-harness-probe: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        Err(err) => panic!("pyo3-harness-hazard: {label} ({python}) did not start: {err}"),
+    }
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=probe.txt");
+    let which = fs::read_to_string("probe.txt").expect("cannot read probe.txt");
+    match which.trim() {
+        "config-executable" => match pyo3_build_config::get().executable.as_deref() {
+            Some(exe) => import_probe("the executable in pyo3's resolved config", exe),
+            None => panic!("pyo3-harness-hazard: pyo3's resolved config names no executable"),
+        },
+        "pyo3-python" => {
+            println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
+            match env::var("PYO3_PYTHON") {
+                Ok(python) => import_probe("PYO3_PYTHON", &python),
+                Err(_) => panic!("pyo3-harness-hazard: the backend did not set PYO3_PYTHON"),
+            }
+        }
+        other => panic!("pyo3-harness-hazard: probe.txt says {other:?}; accepted: config-executable, pyo3-python"),
+    }
+}
