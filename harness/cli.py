@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from harness import __version__
+from harness.build.project import ACCEPTED as PROJECT_FORMS
+from harness.build.project import project_sample, resolve_project
 from harness.build.samples import SAMPLES, parse_sample
 from harness.build.scenarios import DEFAULT_SCENARIOS, SCENARIOS, ordered
 from harness.build.strategies import DEFAULT_STRATEGIES, STRATEGIES
-from harness.doctor import checks, render
+from harness.doctor import checks, project_checks, render
 from harness.errors import HarnessError, UsageError, unknown_name
 from harness.install.cache import Cache, default_cache_dir, write_atomic
 from harness.install.envs import ensure_tools, probe
@@ -53,7 +56,7 @@ def _frontends(given: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(parse_frontend(text)) for text in given))
 
 
-def selection_from(args: argparse.Namespace, pins: Pins) -> Selection:
+def selection_from(args: argparse.Namespace, pins: Pins, cache: Path) -> Selection:
     samples = tuple(dict.fromkeys(_split(args.sample))) or DEFAULT_SAMPLES
     if samples == ("all",):
         samples = tuple(SAMPLES)
@@ -62,13 +65,16 @@ def selection_from(args: argparse.Namespace, pins: Pins) -> Selection:
     scenarios = _choose(_split(args.scenario), SCENARIOS, "scenario", DEFAULT_SCENARIOS)
     if args.project and args.sample:
         raise UsageError("--project and --sample are exclusive: a run builds samples or your project")
+    project = resolve_project(args.project, Cache(cache)) if args.project else None
+    if project is not None:
+        project_sample(project)  # raises with what is wrong with it
     return Selection(
         frontends=_frontends(_split(args.frontend)),
         strategies=_choose(_split(args.strategy), STRATEGIES, "strategy", DEFAULT_STRATEGIES),
         samples=samples,
         pyo3=_choose(_split(args.pyo3), pins.pyo3_versions, "pyo3 version", pins.pyo3_versions[:1]),
         scenarios=ordered(scenarios),
-        project=Path(args.project) if args.project else None,
+        project=project,
     )
 
 
@@ -114,12 +120,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; cold always runs first)",
     )
-    run.add_argument("--project", help="build your own pyo3 project directory instead of samples")
+    run.add_argument("--project", help=f"build your own pyo3 project instead of samples: {PROJECT_FORMS}")
     run.add_argument("--out", type=Path, default=Path("results"), help="output directory (default: results/)")
     run.add_argument(
         "--work-dir", type=Path, help="where cells' work copies and target dirs go (default: <cache>/work)"
     )
     run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
+    run.add_argument(
+        "--switch-python",
+        help="the second base interpreter for the switch-python scenario (default: found on this "
+        "machine, e.g. /usr/bin/python3; on Debian installed with apt-get if missing)",
+    )
     _common(run)
 
     sub.add_parser("list", help="show the frontends, strategies, samples, scenarios and pyo3 versions")
@@ -138,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
 
     doctor = sub.add_parser("doctor", help="check the toolchain, Python, disk and registry reach")
+    doctor.add_argument("--project", help=f"also check a project before a run: {PROJECT_FORMS}")
     _common(doctor)
     return parser
 
@@ -197,15 +209,30 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         cache = args.cache_dir or default_cache_dir(os.environ)
         if args.command == "doctor":
-            found = checks(clean_environment(os.environ), cache, args.python)
+            env = clean_environment(os.environ)
+            found = checks(env, cache, args.python)
+            if args.project:
+                root = resolve_project(args.project, Cache(cache))
+                with tempfile.TemporaryDirectory(prefix="pyo3-harness-doctor-") as scratch:
+                    found += project_checks(root, env, Path(scratch))
             print(render(found))
             return 0 if all(c.ok for c in found) else 1
         if args.command == "patches":
             return _patches_check(args, pins, cache)
-        selection = selection_from(args, pins)
+        selection = selection_from(args, pins, cache)
         cells = selection.cells()
+        skipped = selection.skipped()
+        for cell, reason in skipped:
+            print(f"pyo3-harness: leaving out {cell.id}: {reason}", file=sys.stderr)
+        if not cells:
+            raise UsageError("no strategy in the selection applies to its frontends and samples (see above)")
         settings = Settings(
-            out=args.out, cache=cache, work=args.work_dir, python=args.python, refresh=args.refresh
+            out=args.out,
+            cache=cache,
+            work=args.work_dir,
+            python=args.python,
+            refresh=args.refresh,
+            switch_python=args.switch_python,
         )
         progress = ProgressPrinter(total=len(cells))
         result = execute(selection, settings, pins, ["pyo3-harness", *(argv or sys.argv[1:])], progress)

@@ -10,7 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import _toml as toml
+from harness.build.project import project_requirements, project_sample
+from harness.errors import HarnessError
 from harness.measure.machine import tool_version
+from harness.process import run
 
 MIN_FREE_GIB = 5.0
 _REGISTRIES = (
@@ -95,3 +99,74 @@ def render(found: list[Check]) -> str:
         if check.fix:
             lines.append(f"       fix: {check.fix}")
     return "\n".join(lines)
+
+
+# -sys crates whose C library usually comes from the system, and the pkg-config name and
+# Debian package that provide it.
+_SYSTEM_LIBRARIES = {
+    "openssl-sys": ("openssl", "libssl-dev"),
+    "libz-sys": ("zlib", "zlib1g-dev"),
+    "libsqlite3-sys": ("sqlite3", "libsqlite3-dev"),
+    "libgit2-sys": ("libgit2", "libgit2-dev"),
+    "libffi-sys": ("libffi", "libffi-dev"),
+    "curl-sys": ("libcurl", "libcurl4-openssl-dev"),
+    "pq-sys": ("libpq", "libpq-dev"),
+    "zstd-sys": ("libzstd", "libzstd-dev"),
+}
+
+
+def _locked_crates(root: Path) -> set[str]:
+    names: set[str] = set()
+    for lock in root.rglob("Cargo.lock"):
+        names.update(str(p["name"]) for p in toml.loads(lock.read_text()).get("package", []))
+    return names
+
+
+def project_checks(root: Path, env: Mapping[str, str], scratch: Path) -> list[Check]:
+    """What ``--project`` needs before a long run: a pyo3 project, wheels for its build
+    requirements, and the system libraries its -sys crates link."""
+    found = []
+    try:
+        sample = project_sample(root)
+        found.append(Check("project", True, f"{root}: {sample.backend} project, edits {sample.edit}"))
+    except HarnessError as exc:
+        return [Check("project", False, str(exc), "point --project at a pyo3 extension project")]
+    # The probe is the harness's own wheel (harness.install.probe), never on PyPI.
+    requirements = [r for r in dict.fromkeys(project_requirements(root)) if r != "pyo3-harness-probe"]
+    download = run(
+        [sys.executable, "-m", "pip", "download", "--only-binary", ":all:", "--dest", scratch, *requirements],
+        cwd=scratch,
+        env={
+            **{k: v for k, v in env.items() if not k.startswith("PIP_")},
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        },
+        check=False,
+    )
+    errors = [line for line in download.output.splitlines() if line.startswith("ERROR")]
+    last = errors[-1:] or download.output.strip().splitlines()[-1:] or [""]
+    found.append(
+        Check(
+            "build requirements",
+            download.returncode == 0,
+            ", ".join(requirements) + ("" if download.returncode == 0 else f": {last[0]}"),
+            ""
+            if download.returncode == 0
+            else "the harness installs wheels only; these have none for this platform and Python",
+        )
+    )
+    has_pkg_config = shutil.which("pkg-config", path=env.get("PATH")) is not None
+    for crate in sorted(_locked_crates(root) & set(_SYSTEM_LIBRARIES)):
+        library, package = _SYSTEM_LIBRARIES[crate]
+        ok = (
+            has_pkg_config
+            and run(["pkg-config", "--exists", library], cwd=scratch, env=env, check=False).returncode == 0
+        )
+        found.append(
+            Check(
+                f"system library for {crate}",
+                ok,
+                f"{library} {'found' if ok else 'not found'} by pkg-config",
+                "" if ok else f"install it (Debian: apt-get install pkg-config {package})",
+            )
+        )
+    return found

@@ -33,6 +33,7 @@ from harness.install.second_python import second_interpreter
 from harness.install.wheelhouse import ensure_wheelhouse
 from harness.measure.cargo_log import compiled_from_log
 from harness.measure.causes import BuildDiff, diff
+from harness.measure.failures import diagnose
 from harness.measure.fingerprints import snapshot
 from harness.measure.safety import evaluate
 from harness.measure.wheelcheck import check_wheel
@@ -119,8 +120,8 @@ class Context:
         extra: tuple[str, ...] = (),
         switched: bool = False,
     ) -> Installed:
-        start = time.monotonic()
         provisioner = self.switched() if switched else self.provisioner
+        start = time.monotonic()
         installed = provisioner.frontend(parse_frontend(spec), patched=patched, other=other, extra=extra)
         self.timer.add("setup", time.monotonic() - start)
         return installed
@@ -306,7 +307,9 @@ def measured_build(
             "detail": checked.detail,
         }
     elif not record.ok and record.error is None:
-        record.error = f"build failed with exit {done.returncode}; see {log}"
+        missing = diagnose(done.output)
+        record.error = f"build failed with exit {done.returncode}" + (f": {missing}" if missing else "")
+        record.error += f"; see {log}"
     return record
 
 

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import __version__
-from harness.build.project import project_requirements, project_sample
+from harness.build.project import project_backend, project_requirements, project_sample
+from harness.build.samples import parse_sample
+from harness.build.strategies import STRATEGIES, not_applicable
 from harness.doctor import render, toolchain_checks
 from harness.engine import PROJECT_PYO3, Cell, Context, Progress, run_cell
 from harness.errors import HarnessError
 from harness.install.cache import Cache, write_atomic
 from harness.install.envs import ensure_tools, probe
+from harness.install.frontends import parse_frontend
 from harness.install.provision import Provisioner
 from harness.install.wheelhouse import ensure_wheelhouse
 from harness.measure.machine import machine, toolchain
@@ -34,13 +37,25 @@ class Selection:
     scenarios: tuple[str, ...]
     project: Path | None = None
 
-    def cells(self) -> list[Cell]:
+    def _combinations(self) -> list[tuple[Cell, str | None]]:
+        """Every combination, with why it cannot run (None when it can)."""
         samples = (self.project.name,) if self.project else self.samples
         versions = (PROJECT_PYO3,) if self.project else self.pyo3
-        return [
-            Cell(frontend=f, strategy=st, sample=sa, pyo3=v, scenarios=self.scenarios)
-            for sa, v, f, st in itertools.product(samples, versions, self.frontends, self.strategies)
-        ]
+        backend = project_backend(self.project) if self.project else None
+        found = []
+        for sa, v, f, st in itertools.product(samples, versions, self.frontends, self.strategies):
+            cell = Cell(frontend=f, strategy=st, sample=sa, pyo3=v, scenarios=self.scenarios)
+            sample_backend = backend or parse_sample(sa)[0].backend
+            reason = not_applicable(STRATEGIES[st], parse_frontend(f).plugin, sample_backend)
+            found.append((cell, reason))
+        return found
+
+    def cells(self) -> list[Cell]:
+        return [cell for cell, reason in self._combinations() if reason is None]
+
+    def skipped(self) -> list[tuple[Cell, str]]:
+        """Combinations left out because the strategy does not apply, with the reason."""
+        return [(cell, reason) for cell, reason in self._combinations() if reason is not None]
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,7 @@ class Settings:
     work: Path | None
     python: str
     refresh: bool
+    switch_python: str | None = None
 
 
 class Interrupted(HarnessError):
@@ -124,7 +140,11 @@ def execute(
             refresh=settings.refresh,
         )
         ctx = Context(
-            provisioner=provisioner, out=settings.out, work=settings.work or cache.work, project=project
+            provisioner=provisioner,
+            out=settings.out,
+            work=settings.work or cache.work,
+            project=project,
+            switch_python=settings.switch_python,
         )
         ctx.timer.add("setup", time.monotonic() - setup_start)
         for cell in selection.cells():

@@ -1,14 +1,61 @@
-"""A user's own pyo3 project, measured like a sample (``--project PATH``)."""
+"""A user's own pyo3 project, measured like a sample.
+
+``--project`` takes a directory, an sdist file, or ``NAME==VERSION`` (the sdist from PyPI);
+archives are unpacked once to a stable path under the cache, so repeated runs compare.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
+import tarfile
 from pathlib import Path
 
 from harness import _toml as toml
 from harness.build.samples import Sample
 from harness.build.workcopy import cargo_manifests
-from harness.errors import UsageError
+from harness.errors import HarnessError, UsageError
+from harness.install.cache import Cache, locked
+from harness.install.sources import sdist
+
+ACCEPTED = "a project directory, an sdist file (.tar.gz), or NAME==VERSION (an sdist from PyPI)"
+
+
+def _unpack(archive: Path, cache: Cache) -> Path:
+    key = hashlib.sha256(archive.read_bytes()).hexdigest()[:12]
+    dest = cache.root / "projects" / f"{archive.name.removesuffix('.tar.gz')}-{key}"
+    with locked(dest):
+        if not (dest / ".harness-complete").exists():
+            shutil.rmtree(dest, ignore_errors=True)
+            staging = dest.with_name(dest.name + ".staging")
+            shutil.rmtree(staging, ignore_errors=True)
+            with tarfile.open(archive) as tar:
+                tar.extractall(staging, filter="data")
+            tops = list(staging.iterdir())
+            if len(tops) != 1 or not tops[0].is_dir():
+                raise UsageError(f"--project {archive}: an sdist holds one top-level directory")
+            tops[0].rename(dest)
+            staging.rmdir()
+            (dest / ".harness-complete").write_text(str(archive))
+    return dest
+
+
+def resolve_project(text: str, cache: Cache) -> Path:
+    """The directory to build for ``--project TEXT``, unpacking or downloading as needed."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        return path.resolve()
+    if path.is_file() and path.name.endswith(".tar.gz"):
+        return _unpack(path.resolve(), cache)
+    name, found, version = text.partition("==")
+    if found and name and version and "/" not in text:
+        try:
+            return sdist(cache, name, version)
+        except HarnessError as exc:
+            raise UsageError(f"--project {text}: {exc}") from exc
+    raise UsageError(f"--project {text}: not found; accepted: {ACCEPTED}")
+
 
 _PYO3_DEP = re.compile(r"^\s*pyo3(-ffi)?\s*=", re.MULTILINE)
 
@@ -39,6 +86,7 @@ def project_sample(path: Path) -> Sample:
         check="",
         edit=edit.relative_to(root).as_posix(),
         pyo3_selectable=False,
+        backend=project_backend(root),
     )
 
 
@@ -48,3 +96,10 @@ def project_requirements(root: Path) -> list[str]:
     build = data.get("build-system", {}).get("requires", [])
     runtime = data.get("project", {}).get("dependencies", [])
     return [str(r) for r in (*build, *runtime)]
+
+
+def project_backend(root: Path) -> str:
+    """``maturin`` or ``setuptools-rust``, from the project's build-system table."""
+    data = toml.loads((root / "pyproject.toml").read_text()).get("build-system", {})
+    requires = " ".join(str(r) for r in data.get("requires", []))
+    return "setuptools-rust" if "setuptools-rust" in requires or "setuptools_rust" in requires else "maturin"

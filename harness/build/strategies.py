@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from harness.install.envs import Interpreter
-from harness.install.frontends import BuildOptions
+from harness.install.frontends import BuildOptions, Frontend
 
 
 @dataclass(frozen=True)
@@ -234,3 +234,16 @@ def target_dir(strategy: Strategy, ctx: StrategyContext) -> Path | None:
         if isinstance(strategy, PersistentTarget)
         else None
     )
+
+
+# Options depend on the cell's directory only through paths, so a placeholder context can
+# ask whether a frontend can express them at all.
+_PLACEHOLDER = StrategyContext(frontend_python=Interpreter("", "", "", "", "", False), workdir=Path("cell"))
+
+
+def not_applicable(strategy: Strategy, frontend: Frontend, backend: str) -> str | None:
+    """Why ``strategy`` cannot run with this frontend and backend (None when it can)."""
+    if strategy.backends is not None and backend not in strategy.backends:
+        return f"{strategy.name} applies to {', '.join(strategy.backends)} projects only"
+    reason = frontend.unsupported(strategy.options(_PLACEHOLDER))
+    return f"{strategy.name}: {reason}" if reason else None

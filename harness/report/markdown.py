@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.measure.causes import Cause, describe
+from harness.report.decision import CHECKS, decision_rows, decision_table
 from harness.report.results import BuildRecord, CellResult, RunResult
 
 
@@ -84,10 +85,18 @@ def _root_cause(cell: CellResult) -> str:
     return "<br>".join(_causes(warm, full=False)) or "cascade only"
 
 
+# Scenarios shown as a "recompiled" column only when the run has them.
+_OPTIONAL = {
+    "other-venv": "Other venv: recompiled",
+    "sdist-warm": "sdist rebuild: recompiled",
+    "switch-python": "Other base python: recompiled",
+}
+
+
 def table(result: RunResult) -> str:
-    others = any(c.build("other-venv") for c in result.cells)
+    optional = [s for s in _OPTIONAL if any(c.build(s) for c in result.cells)]
     head = ["Frontend", "Strategy", "Sample", "pyo3", "Cold s", "Warm: recompiled", "Warm s"]
-    head += ["Incremental: recompiled", "Incr. s"] + (["Other venv: recompiled"] if others else [])
+    head += ["Incremental: recompiled", "Incr. s"] + [_OPTIONAL[s] for s in optional]
     head += ["Root cause of the warm rebuild"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for cell in result.cells:
@@ -102,8 +111,7 @@ def table(result: RunResult) -> str:
             _units(cell.build("incremental")),
             _seconds(cell.build("incremental")),
         ]
-        if others:
-            row.append(_units(cell.build("other-venv")))
+        row += [_units(cell.build(s)) for s in optional]
         row.append(_root_cause(cell))
         rows.append("| " + " | ".join(row) + " |")
     return "\n".join(rows)
@@ -115,6 +123,9 @@ def _details(cell: CellResult) -> str:
     lines += [f"Frontend: {cell.frontend_source or cell.frontend}. Backend: {backend}.", ""]
     if cell.error:
         lines += ["```", cell.error, "```", ""]
+    for check in cell.checks:
+        title = CHECKS.get(check["check"], check["check"])
+        lines.append(f"- {title}: **{check['status']}**, {check['detail']}")
     for b in cell.builds:
         status = "ok" if b.ok else "FAILED"
         lines.append(f"- **{b.scenario}** ({status}, {b.seconds:.1f} s, log `{b.log}`)")
@@ -131,6 +142,8 @@ def _details(cell: CellResult) -> str:
         if b.wheel:
             verdict = "imports and works" if b.wheel["ok"] else f"FAILED: {b.wheel['detail'][-300:]}"
             lines.append(f"  - wheel `{b.wheel['file']}`: {verdict}")
+        if b.measured_from != "fingerprints":
+            lines.append(f"  - measured from {b.measured_from}")
     return "\n".join(lines)
 
 
@@ -147,6 +160,21 @@ def _timing(timing: dict[str, Any]) -> str:
     )
 
 
+def decision(result: RunResult) -> str:
+    """The decision table and one plain-language verdict per strategy."""
+    rows = decision_rows(result)
+    verdicts = [f"- {row.verdict}" for row in rows]
+    failures = [
+        f"  - {CHECKS[key]} failed in {', '.join(summary.failed)}: {summary.detail}"
+        for row in rows
+        for key, summary in row.checks.items()
+        if summary.failed
+    ]
+    return "\n".join(
+        [decision_table(rows), "", *verdicts, *(["", "Failed checks:", *failures] if failures else [])]
+    )
+
+
 def render(result: RunResult) -> str:
     failed = [c for c in result.cells if not c.ok]
     parts = [
@@ -155,6 +183,12 @@ def render(result: RunResult) -> str:
         f"Made by `{' '.join(result.command)}` on {result.started}"
         + (" (**interrupted**: only finished cells are shown)" if result.interrupted else "")
         + ".",
+        "",
+        "### Which strategy",
+        "",
+        decision(result),
+        "",
+        "### Every cell",
         "",
         table(result),
         "",
