@@ -53,6 +53,16 @@ def _frontends(given: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(parse_frontend(text)) for text in given))
 
 
+def _repeat(given: str) -> int:
+    try:
+        value = int(given)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise UsageError(f"--repeat takes a whole number of attempts, 1 or more; got {given!r}")
+    return value
+
+
 def selection_from(args: argparse.Namespace, pins: Pins) -> Selection:
     samples = tuple(dict.fromkeys(_split(args.sample))) or DEFAULT_SAMPLES
     if samples == ("all",):
@@ -63,6 +73,7 @@ def selection_from(args: argparse.Namespace, pins: Pins) -> Selection:
     if args.project and args.sample:
         raise UsageError("--project and --sample are exclusive: a run builds samples or your project")
     return Selection(
+        repeat=_repeat(args.repeat),
         frontends=_frontends(_split(args.frontend)),
         strategies=_choose(_split(args.strategy), STRATEGIES, "strategy", DEFAULT_STRATEGIES),
         samples=samples,
@@ -113,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario",
         action="append",
         help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; cold always runs first)",
+    )
+    run.add_argument(
+        "--repeat",
+        default="1",
+        metavar="N",
+        help="run every scenario but cold N times in each cell; the report gives median, min and max "
+        "(default: 1)",
     )
     run.add_argument("--project", help="build your own pyo3 project directory instead of samples")
     run.add_argument("--out", type=Path, default=Path("results"), help="output directory (default: results/)")

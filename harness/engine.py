@@ -44,6 +44,7 @@ class Cell:
     sample: str  # a sample spec: "name" or "name:variant"
     pyo3: str
     scenarios: tuple[str, ...]
+    repeat: int = 1  # attempts of every scenario but cold (`run --repeat`)
 
     @property
     def id(self) -> str:
@@ -57,7 +58,12 @@ class Cell:
         where = f"--project {project}" if project else f"--sample {self.sample} --pyo3 {self.pyo3}"
         scenarios = ",".join(self.scenarios)
         selected = f"--frontend {self.frontend} --strategy {self.strategy} {where}"
-        return f"pyo3-harness run {selected} --scenario {scenarios}"
+        repeat = f" --repeat {self.repeat}" if self.repeat > 1 else ""
+        return f"pyo3-harness run {selected} --scenario {scenarios}{repeat}"
+
+    def attempts(self, scenario: str) -> int:
+        # A cold build wipes the target dir first, so repeating it measures nothing new about churn.
+        return 1 if scenario == "cold" else self.repeat
 
 
 @dataclass
@@ -154,6 +160,7 @@ def measured_build(
     src: Path,
     sample: Sample,
     logs: Path,
+    attempt: int = 0,
 ) -> BuildRecord:
     workdir = src.parent
     outdir = workdir / "dist"
@@ -167,7 +174,9 @@ def measured_build(
     )
     added = {**invocation.env, **strategy.environment(StrategyContext(installed.interpreter))}
     target = root_manifest(src).parent / "target"
-    log = logs / f"{scenario}.log"
+    # The first attempt keeps the plain names (warm.log), so single runs look as they always did.
+    stem = scenario if attempt == 0 else f"{scenario}.attempt{attempt}"
+    log = logs / f"{stem}.log"
 
     start = time.monotonic()
     before = snapshot(target)
@@ -176,7 +185,7 @@ def measured_build(
     explained = diff(before, after, package_roots(src))
     # Keep cargo's records beside the log, so every cause in the report can be audited.
     snapshots = {"before": before.to_json(), "after": after.to_json()}
-    (logs / f"{scenario}.fingerprints.json").write_text(json.dumps(snapshots, indent=1))
+    (logs / f"{stem}.fingerprints.json").write_text(json.dumps(snapshots, indent=1))
     ctx.timer.add("build", done.seconds)
     ctx.timer.add("measure", time.monotonic() - start - done.seconds)
 
@@ -192,6 +201,7 @@ def measured_build(
         command=invocation.argv,
         env=added,
         returncode=done.returncode,
+        attempt=attempt,
     )
     wheel = _newest_wheel(outdir) if record.ok else None
     if record.ok and wheel is None:
@@ -206,7 +216,7 @@ def measured_build(
             check=sample.check,
             workdir=workdir,
             env={**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)},
-            log=logs / f"{scenario}.wheel.log",
+            log=logs / f"{stem}.wheel.log",
         )
         ctx.timer.add("wheel-check", time.monotonic() - start)
         record.wheel = {
@@ -298,28 +308,30 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         progress("cell-error", {"cell": cell, "error": str(exc)})
         return result
 
-    for scenario in cell.scenarios:
+    schedule = [(s, a) for s in cell.scenarios for a in range(cell.attempts(s))]
+    for scenario, attempt in schedule:
         if SCENARIOS[scenario].needs_other_venv and not plugin.other_venv:
             continue
         if result.builds and not result.builds[-1].ok:
-            result.builds.append(_not_run(scenario, result.builds[-1].scenario))
+            result.builds.append(_not_run(scenario, result.builds[-1].scenario, attempt=attempt))
             continue
-        progress("build-start", {"cell": cell, "scenario": scenario})
+        progress("build-start", {"cell": cell, "scenario": scenario, "attempt": attempt})
         try:
             runner = ctx.frontend(
                 cell.frontend, patched=strategy.frontend_patch, other=scenario == "other-venv"
             )
         except HarnessError as exc:
-            result.builds.append(_not_run(scenario, "setup", str(exc)))
+            result.builds.append(_not_run(scenario, "setup", str(exc), attempt=attempt))
             continue
+        # Every attempt prepares afresh: an incremental attempt appends its own line to lib.rs.
         _prepare_scenario(scenario, src, sample)
-        record = measured_build(ctx, cell, scenario, runner, src, sample, logs)
+        record = measured_build(ctx, cell, scenario, runner, src, sample, logs, attempt)
         result.builds.append(record)
         progress("build-done", {"cell": cell, "record": record})
     return result
 
 
-def _not_run(scenario: str, after: str, why: str | None = None) -> BuildRecord:
+def _not_run(scenario: str, after: str, why: str | None = None, *, attempt: int = 0) -> BuildRecord:
     return BuildRecord(
         scenario=scenario,
         ok=False,
@@ -333,4 +345,5 @@ def _not_run(scenario: str, after: str, why: str | None = None) -> BuildRecord:
         env={},
         returncode=-1,
         error=why or f"not run: the {after} build of this cell failed",
+        attempt=attempt,
     )

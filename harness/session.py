@@ -33,12 +33,13 @@ class Selection:
     pyo3: tuple[str, ...]
     scenarios: tuple[str, ...]
     project: Path | None = None
+    repeat: int = 1
 
     def cells(self) -> list[Cell]:
         samples = (self.project.name,) if self.project else self.samples
         versions = (PROJECT_PYO3,) if self.project else self.pyo3
         return [
-            Cell(frontend=f, strategy=st, sample=sa, pyo3=v, scenarios=self.scenarios)
+            Cell(frontend=f, strategy=st, sample=sa, pyo3=v, scenarios=self.scenarios, repeat=self.repeat)
             for sa, v, f, st in itertools.product(samples, versions, self.frontends, self.strategies)
         ]
 
