@@ -22,6 +22,7 @@ from harness.install.patch_check import render as render_checks
 from harness.pins import DEFAULT_PINS, Pins, load_pins
 from harness.process import clean_environment
 from harness.report.markdown import table
+from harness.report.publish import publish
 from harness.report.terminal import ProgressPrinter
 from harness.session import Selection, Settings, execute
 
@@ -140,6 +141,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
     _common(run)
 
+    report = sub.add_parser(
+        "report",
+        help="merge results files (shards, other machines) into results.json, report.md and report.html",
+    )
+    report.add_argument("results", nargs="+", type=Path, metavar="RESULTS.json", help="files from `run`")
+    report.add_argument(
+        "--out", type=Path, default=Path("results/report"), help="output directory (default: results/report/)"
+    )
+    report.add_argument(
+        "--compare", type=Path, metavar="BASELINE.json", help="flag regressions against this results file"
+    )
+    report.add_argument(
+        "--fail-on-regression", action="store_true", help="exit 1 when --compare finds a regression"
+    )
+
     sub.add_parser("list", help="show the frontends, strategies, samples, scenarios and pyo3 versions")
 
     patches = sub.add_parser("patches", help="work with the patch series under patches/")
@@ -206,6 +222,20 @@ def _patches_check(args: argparse.Namespace, pins: Pins, cache_dir: Path) -> int
     return 0 if all(c.ok for c in checks) else 1
 
 
+def _report(args: argparse.Namespace, argv: list[str]) -> int:
+    if args.fail_on_regression and args.compare is None:
+        raise UsageError("--fail-on-regression needs --compare BASELINE.json")
+    done = publish(args.results, args.out, baseline=args.compare, command=["pyo3-harness", *argv])
+    print(table(done.result))
+    regressions = done.comparison.regressions if done.comparison else []
+    if done.comparison is not None:
+        print(f"\n{len(regressions)} regression(s) against {done.comparison.baseline}")
+        for line in regressions:
+            print(f"  {line}")
+    print(f"\nresults: {done.results}  report: {done.markdown}  html: {done.html}")
+    return 1 if regressions and args.fail_on_regression else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -213,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             print(_list(pins))
             return 0
+        if args.command == "report":
+            return _report(args, list(argv if argv is not None else sys.argv[1:]))
         cache = args.cache_dir or default_cache_dir(os.environ)
         if args.command == "doctor":
             found = checks(clean_environment(os.environ), cache, args.python)
