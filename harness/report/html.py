@@ -171,7 +171,7 @@ def _charts(result: RunResult) -> str:
         '<section id="charts"><h2>Per cell</h2>',
         "<p>Left: wall seconds of each scenario's build (with <code>--repeat</code>: the bar is the "
         "median, the whisker min–max). Right: crates recompiled, each counted under its root cause "
-        "(a crate rebuilt only because a dependency was is a <em>dep</em> cascade). Every chart has "
+        "(a crate rebuilt only because a dependency was rebuilt is a <em>dep</em> cascade). Every chart has "
         "the same scales.</p>",
         _legend(),
     ]
@@ -326,7 +326,9 @@ def render(result: RunResult, comparison: Comparison | None = None) -> str:
     failed = [c for c in result.cells if not c.ok]
     body = [
         "<h1>pyo3 warm-rebuild report</h1>",
-        f"<p>Made by <code>{_e(' '.join(result.command))}</code> on {_e(result.started)}.</p>",
+        f"<p>Made by <code>{_e(' '.join(result.command))}</code> "
+        + (f"from {len(result.sources)} run(s), the first started " if result.sources else "on ")
+        + f"{_e(result.started)}.</p>",
     ]
     if result.interrupted:
         body.append('<p class="banner">Interrupted: only finished cells are shown.</p>')

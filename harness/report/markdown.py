@@ -253,7 +253,9 @@ def render(result: RunResult, comparison: Comparison | None = None) -> str:
     parts = [
         "## pyo3 warm-rebuild report",
         "",
-        f"Made by `{' '.join(result.command)}` on {result.started}"
+        f"Made by `{' '.join(result.command)}` "
+        + (f"from {len(result.sources)} run(s), the first started " if result.sources else "on ")
+        + result.started
         + (" (**interrupted**: only finished cells are shown)" if result.interrupted else "")
         + ".",
         "",
