@@ -25,6 +25,7 @@ from harness.install.patch_check import render as render_checks
 from harness.pins import DEFAULT_PINS, Pins, load_pins
 from harness.process import clean_environment
 from harness.report.markdown import table
+from harness.report.publish import publish
 from harness.report.terminal import ProgressPrinter
 from harness.session import Selection, Settings, execute
 
@@ -56,6 +57,16 @@ def _frontends(given: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(parse_frontend(text)) for text in given))
 
 
+def _repeat(given: str) -> int:
+    try:
+        value = int(given)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise UsageError(f"--repeat takes a whole number of attempts, 1 or more; got {given!r}")
+    return value
+
+
 def selection_from(args: argparse.Namespace, pins: Pins, cache: Path) -> Selection:
     samples = tuple(dict.fromkeys(_split(args.sample))) or DEFAULT_SAMPLES
     if samples == ("all",):
@@ -69,6 +80,7 @@ def selection_from(args: argparse.Namespace, pins: Pins, cache: Path) -> Selecti
     if project is not None:
         project_sample(project)  # raises with what is wrong with it
     return Selection(
+        repeat=_repeat(args.repeat),
         frontends=_frontends(_split(args.frontend)),
         strategies=_choose(_split(args.strategy), STRATEGIES, "strategy", DEFAULT_STRATEGIES),
         samples=samples,
@@ -120,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; cold always runs first)",
     )
+    run.add_argument(
+        "--repeat",
+        default="1",
+        metavar="N",
+        help="run every scenario but cold N times in each cell; the report gives median, min and max "
+        "(default: 1)",
+    )
     run.add_argument("--project", help=f"build your own pyo3 project instead of samples: {PROJECT_FORMS}")
     run.add_argument("--out", type=Path, default=Path("results"), help="output directory (default: results/)")
     run.add_argument(
@@ -132,6 +151,21 @@ def build_parser() -> argparse.ArgumentParser:
         "machine, e.g. /usr/bin/python3; on Debian installed with apt-get if missing)",
     )
     _common(run)
+
+    report = sub.add_parser(
+        "report",
+        help="merge results files (shards, other machines) into results.json, report.md and report.html",
+    )
+    report.add_argument("results", nargs="+", type=Path, metavar="RESULTS.json", help="files from `run`")
+    report.add_argument(
+        "--out", type=Path, default=Path("results/report"), help="output directory (default: results/report/)"
+    )
+    report.add_argument(
+        "--compare", type=Path, metavar="BASELINE.json", help="flag regressions against this results file"
+    )
+    report.add_argument(
+        "--fail-on-regression", action="store_true", help="exit 1 when --compare finds a regression"
+    )
 
     sub.add_parser("list", help="show the frontends, strategies, samples, scenarios and pyo3 versions")
 
@@ -200,6 +234,20 @@ def _patches_check(args: argparse.Namespace, pins: Pins, cache_dir: Path) -> int
     return 0 if all(c.ok for c in checks) else 1
 
 
+def _report(args: argparse.Namespace, argv: list[str]) -> int:
+    if args.fail_on_regression and args.compare is None:
+        raise UsageError("--fail-on-regression needs --compare BASELINE.json")
+    done = publish(args.results, args.out, baseline=args.compare, command=["pyo3-harness", *argv])
+    print(table(done.result))
+    regressions = done.comparison.regressions if done.comparison else []
+    if done.comparison is not None:
+        print(f"\n{len(regressions)} regression(s) against {done.comparison.baseline}")
+        for line in regressions:
+            print(f"  {line}")
+    print(f"\nresults: {done.results}  report: {done.markdown}  html: {done.html}")
+    return 1 if regressions and args.fail_on_regression else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -207,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             print(_list(pins))
             return 0
+        if args.command == "report":
+            return _report(args, list(argv if argv is not None else sys.argv[1:]))
         cache = args.cache_dir or default_cache_dir(os.environ)
         if args.command == "doctor":
             env = clean_environment(os.environ)

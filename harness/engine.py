@@ -51,6 +51,7 @@ class Cell:
     sample: str  # a sample spec: "name" or "name:variant"
     pyo3: str
     scenarios: tuple[str, ...]
+    repeat: int = 1  # attempts of every scenario but cold (`run --repeat`)
 
     @property
     def id(self) -> str:
@@ -64,7 +65,12 @@ class Cell:
         where = f"--project {project}" if project else f"--sample {self.sample} --pyo3 {self.pyo3}"
         scenarios = ",".join(self.scenarios)
         selected = f"--frontend {self.frontend} --strategy {self.strategy} {where}"
-        return f"pyo3-harness run {selected} --scenario {scenarios}"
+        repeat = f" --repeat {self.repeat}" if self.repeat > 1 else ""
+        return f"pyo3-harness run {selected} --scenario {scenarios}{repeat}"
+
+    def attempts(self, scenario: str) -> int:
+        # A cold build wipes the target dir first, so repeating it measures nothing new about churn.
+        return 1 if scenario == "cold" else self.repeat
 
 
 @dataclass
@@ -229,6 +235,7 @@ def measured_build(
     sample: Sample,
     logs: Path,
     check_python: str,
+    attempt: int = 0,
 ) -> BuildRecord:
     """One frontend command, measured from cargo's records; ``check_python`` runs the wheel."""
     workdir = src.parent
@@ -250,7 +257,9 @@ def measured_build(
     added = {**invocation.env, **strategy.environment(sctx)}
     # An sdist build's target dir lives in the frontend's temp dir unless the strategy moves it.
     target = target_dir(strategy, sctx) or (None if scenario.sdist else root_manifest(src).parent / "target")
-    log = logs / f"{scenario.name}.log"
+    # The first attempt keeps the plain names (warm.log), so single runs look as they always did.
+    stem = scenario.name if attempt == 0 else f"{scenario.name}.attempt{attempt}"
+    log = logs / f"{stem}.log"
 
     start = time.monotonic()
     before = snapshot(target) if target else None
@@ -261,7 +270,7 @@ def measured_build(
         explained = diff(before, after, package_roots(src))
         # Keep cargo's records beside the log, so every cause in the report can be audited.
         snapshots = {"before": before.to_json(), "after": after.to_json()}
-        (logs / f"{scenario.name}.fingerprints.json").write_text(json.dumps(snapshots, indent=1))
+        (logs / f"{stem}.fingerprints.json").write_text(json.dumps(snapshots, indent=1))
     else:
         explained = compiled_from_log(done.output)
     ctx.timer.add("build", done.seconds)
@@ -282,6 +291,7 @@ def measured_build(
         measured_from="fingerprints" if target else "cargo output (the target dir went with the temp dir)",
         python=installed.interpreter.base_executable,
         python_version=installed.interpreter.version,
+        attempt=attempt,
     )
     wheel = _newest_wheel(outdir) if record.ok else None
     if record.ok and wheel is None:
@@ -296,7 +306,7 @@ def measured_build(
             check=sample.check,
             workdir=workdir,
             env={**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)},
-            log=logs / f"{scenario.name}.wheel.log",
+            log=logs / f"{stem}.wheel.log",
         )
         ctx.timer.add("wheel-check", time.monotonic() - start)
         record.wheel = {
@@ -414,14 +424,15 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         progress("cell-error", {"cell": cell, "error": str(exc)})
         return result
 
-    for name in cell.scenarios:
-        scenario = SCENARIOS[name]
+    schedule = [(SCENARIOS[s], a) for s in cell.scenarios for a in range(cell.attempts(s))]
+    for scenario, attempt in schedule:
+        name = scenario.name
         if scenario.needs_other_venv and not plugin.other_venv:
             continue
         if result.builds and not result.builds[-1].ok:
-            result.builds.append(_not_run(name, result.builds[-1].scenario))
+            result.builds.append(_not_run(name, result.builds[-1].scenario, attempt=attempt))
             continue
-        progress("build-start", {"cell": cell, "scenario": name})
+        progress("build-start", {"cell": cell, "scenario": name, "attempt": attempt})
         try:
             runner = ctx.frontend(
                 cell.frontend,
@@ -430,12 +441,15 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
                 extra=extra,
                 switched=scenario.switch_python,
             )
+            # Every attempt prepares afresh: an incremental attempt appends its own line to lib.rs.
             _prepare_scenario(name, src, sample)
             # The wheel is checked on the interpreter it was built for.
             target = ctx.switched().interpreter if scenario.switch_python else ctx.interpreter
-            record = measured_build(ctx, cell, scenario, runner, src, sample, logs, target.executable)
+            record = measured_build(
+                ctx, cell, scenario, runner, src, sample, logs, target.executable, attempt
+            )
         except HarnessError as exc:
-            result.builds.append(_not_run(name, "setup", str(exc)))
+            result.builds.append(_not_run(name, "setup", str(exc), attempt=attempt))
             continue
         result.builds.append(record)
         progress("build-done", {"cell": cell, "record": record})
@@ -443,7 +457,7 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     return result
 
 
-def _not_run(scenario: str, after: str, why: str | None = None) -> BuildRecord:
+def _not_run(scenario: str, after: str, why: str | None = None, *, attempt: int = 0) -> BuildRecord:
     return BuildRecord(
         scenario=scenario,
         ok=False,
@@ -457,4 +471,5 @@ def _not_run(scenario: str, after: str, why: str | None = None) -> BuildRecord:
         env={},
         returncode=-1,
         error=why or f"not run: the {after} build of this cell failed",
+        attempt=attempt,
     )

@@ -36,6 +36,7 @@ class Selection:
     pyo3: tuple[str, ...]
     scenarios: tuple[str, ...]
     project: Path | None = None
+    repeat: int = 1
 
     def _combinations(self) -> list[tuple[Cell, str | None]]:
         """Every combination, with why it cannot run (None when it can)."""
@@ -44,7 +45,9 @@ class Selection:
         backend = project_backend(self.project) if self.project else None
         found = []
         for sa, v, f, st in itertools.product(samples, versions, self.frontends, self.strategies):
-            cell = Cell(frontend=f, strategy=st, sample=sa, pyo3=v, scenarios=self.scenarios)
+            cell = Cell(
+                frontend=f, strategy=st, sample=sa, pyo3=v, scenarios=self.scenarios, repeat=self.repeat
+            )
             sample_backend = backend or parse_sample(sa)[0].backend
             reason = not_applicable(STRATEGIES[st], parse_frontend(f).plugin, sample_backend)
             found.append((cell, reason))

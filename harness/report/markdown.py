@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from harness.measure.causes import Cause, describe
+from harness.report.compare import NOISE_RELATIVE, NOISE_SECONDS, Comparison
 from harness.report.decision import CHECKS, decision_rows, decision_table
 from harness.report.results import BuildRecord, CellResult, RunResult
+from harness.report.stats import WIDE_RELATIVE, WIDE_SECONDS, repeated, scenario_stats
 
 
 def short_path(value: str | None, keep: int = 4) -> str | None:
@@ -17,7 +19,7 @@ def short_path(value: str | None, keep: int = 4) -> str | None:
     return value if len(parts) <= keep + 1 else ".../" + "/".join(parts[-keep:])
 
 
-def _causes(record: BuildRecord, *, full: bool) -> list[str]:
+def cause_lines(record: BuildRecord, *, full: bool) -> list[str]:
     causes = []
     for raw in record.causes:
         cause = Cause(**raw)
@@ -39,7 +41,9 @@ def _failure(record: BuildRecord) -> str:
     return f"**failed** ([log]({record.log}))" if record.log else f"**not run**: {record.error}"
 
 
-def _units(record: BuildRecord | None) -> str:
+def _units(cell: CellResult, scenario: str) -> str:
+    """The first attempt's crates; with repeats, any disagreement and failure among the attempts."""
+    record = cell.build(scenario)
     if record is None:
         return "–"
     if not record.ok:
@@ -47,21 +51,29 @@ def _units(record: BuildRecord | None) -> str:
     text = str(len(record.rebuilt))
     if record.rebuilt:
         text += f": {', '.join(record.rebuilt)}"
-    wheel = record.wheel or {}
-    if wheel and not wheel.get("ok"):
+    if any(not (b.wheel or {}).get("ok", True) for b in cell.attempts(scenario)):
         text += " **(wheel check failed)**"
+    stats = scenario_stats(cell, scenario)
+    if stats is not None and stats.unstable_units:
+        text += f" **(unstable: attempts recompiled {', '.join(map(str, stats.units))})**"
+    if stats is not None and stats.failed:
+        text += f" **({stats.failed} of {stats.attempts} attempts failed)**"
     return text
 
 
-def _seconds(record: BuildRecord | None, *, show_failure: bool = False) -> str:
+def _seconds(cell: CellResult, scenario: str, *, show_failure: bool = False) -> str:
+    """Seconds; with repeats, the median and range over the attempts that built."""
+    record = cell.build(scenario)
     if record is None:
         return "–"
     if not record.ok:
         return _failure(record) if show_failure else "–"
-    return f"{record.seconds:.1f}"
+    stats = scenario_stats(cell, scenario)
+    text = stats.seconds_text() if stats is not None else f"{record.seconds:.1f}"
+    return text.replace(" wide spread", " **wide spread**")
 
 
-def _frontend(cell: CellResult) -> str:
+def frontend_label(cell: CellResult) -> str:
     text = f"{cell.frontend} {cell.frontend_version}"
     if cell.frontend_patch:
         text += f" + patch {cell.frontend_patch[:8]}"
@@ -70,7 +82,7 @@ def _frontend(cell: CellResult) -> str:
     return text
 
 
-def _sample(cell: CellResult) -> str:
+def sample_label(cell: CellResult) -> str:
     return f"{cell.sample} ({cell.variant})" if cell.variant else cell.sample
 
 
@@ -82,7 +94,7 @@ def _root_cause(cell: CellResult) -> str:
         return "–"
     if not warm.causes:
         return "nothing recompiled"
-    return "<br>".join(_causes(warm, full=False)) or "cascade only"
+    return "<br>".join(cause_lines(warm, full=False)) or "cascade only"
 
 
 # Scenarios shown as a "recompiled" column only when the run has them.
@@ -101,17 +113,17 @@ def table(result: RunResult) -> str:
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for cell in result.cells:
         row = [
-            _frontend(cell),
+            frontend_label(cell),
             cell.strategy,
-            _sample(cell),
+            sample_label(cell),
             cell.pyo3_support or cell.pyo3,
-            _seconds(cell.build("cold"), show_failure=True),
-            _units(cell.build("warm")),
-            _seconds(cell.build("warm")),
-            _units(cell.build("incremental")),
-            _seconds(cell.build("incremental")),
+            _seconds(cell, "cold", show_failure=True),
+            _units(cell, "warm"),
+            _seconds(cell, "warm"),
+            _units(cell, "incremental"),
+            _seconds(cell, "incremental"),
         ]
-        row += [_units(cell.build(s)) for s in optional]
+        row += [_units(cell, s) for s in optional]
         row.append(_root_cause(cell))
         rows.append("| " + " | ".join(row) + " |")
     return "\n".join(rows)
@@ -128,7 +140,8 @@ def _details(cell: CellResult) -> str:
         lines.append(f"- {title}: **{check['status']}**, {check['detail']}")
     for b in cell.builds:
         status = "ok" if b.ok else "FAILED"
-        lines.append(f"- **{b.scenario}** ({status}, {b.seconds:.1f} s, log `{b.log}`)")
+        attempt = f" attempt {b.attempt + 1}" if b.attempt else ""
+        lines.append(f"- **{b.scenario}**{attempt} ({status}, {b.seconds:.1f} s, log `{b.log}`)")
         if b.error:
             lines.append(f"  - error: {b.error}")
         if b.rebuilt or b.reran:
@@ -137,7 +150,7 @@ def _details(cell: CellResult) -> str:
                 f"{', '.join(b.reran) or 'none'}"
             )
         if b.scenario != "cold":
-            for text in _causes(b, full=True):
+            for text in cause_lines(b, full=True):
                 lines.append(f"  - cause: {text}")
         if b.wheel:
             verdict = "imports and works" if b.wheel["ok"] else f"FAILED: {b.wheel['detail'][-300:]}"
@@ -175,12 +188,101 @@ def decision(result: RunResult) -> str:
     )
 
 
-def render(result: RunResult) -> str:
+SPREAD_RULE = (
+    f"Repeated scenarios show the median (min–max) over their attempts; a spread is marked **wide** "
+    f"when (max − min) / median > {WIDE_RELATIVE:.2f} and max − min > {WIDE_SECONDS} s. Crates "
+    "recompiled are the first attempt's; **unstable** means the attempts disagreed."
+)
+
+NOISE_RULE = (
+    "A regression is: a build that worked in the baseline now fails; more crates recompiled (any "
+    "increase: counts come from cargo's records, not a clock); or a median slower by more than the "
+    f"largest of {NOISE_SECONDS:.1f} s, {NOISE_RELATIVE:.0%} of the baseline median, and either side's "
+    "spread (max − min over its attempts). The same margins the other way are improvements; the rest is "
+    "noise. Cold builds are not compared."
+)
+
+
+def _figures(stats_text: str, units: int | None) -> str:
+    return f"{'–' if units is None else units} / {stats_text}"
+
+
+def comparison_section(comparison: Comparison) -> str:
+    lines = [f"### Compared with `{comparison.baseline}`", "", NOISE_RULE, ""]
+    regressions = comparison.regressions
+    if regressions:
+        lines += [f"**{len(regressions)} regression(s)**:", ""]
+        lines += [f"- {line}" for line in regressions]
+    else:
+        lines.append("No regressions beyond noise.")
+    lines.append("")
+    if comparison.cells:
+        head = ["Cell", "Scenario", "Baseline: crates / s", "Now: crates / s", "Δ crates", "Δ s"]
+        head += ["Noise s", "Verdict"]
+        lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for cell in comparison.cells:
+            if cell.failed:
+                lines.append(f"| {cell.id} | – | | | | | | **REGRESSION**: cell failed: {cell.failed} |")
+            for change in cell.scenarios:
+                before, after = change.before, change.after
+                units, seconds = change.units_delta, change.seconds_delta
+                verdict = change.verdict
+                if change.regressions:
+                    verdict = "**" + verdict.replace(": ", "**: ", 1)
+                cols = [
+                    cell.id,
+                    change.scenario,
+                    _figures(before.seconds_text(), before.first_units) if before else "–",
+                    _figures(after.seconds_text(), after.first_units) if after else "–",
+                    "–" if units is None else f"{units:+d}",
+                    "–" if seconds is None else f"{seconds:+.1f}",
+                    f"{change.threshold:.1f}",
+                    verdict,
+                ]
+                lines.append("| " + " | ".join(cols) + " |")
+        lines.append("")
+    if comparison.added:
+        lines += ["Added (not in the baseline): " + ", ".join(f"`{i}`" for i in comparison.added), ""]
+    if comparison.removed:
+        lines += ["Removed (only in the baseline): " + ", ".join(f"`{i}`" for i in comparison.removed), ""]
+    return "\n".join(lines)
+
+
+def _measured_on(source: dict[str, Any]) -> str:
+    tools = source.get("toolchain") or {}
+    python = source.get("python") or {}
+    machine = source.get("machine") or {}
+    return (
+        f"Toolchain: {tools.get('rustc')}; {tools.get('cargo')}. Python: {python.get('version')} "
+        f"({python.get('base_executable')}). Machine: {machine.get('platform')}, "
+        f"{machine.get('cpus')} CPUs."
+    )
+
+
+def _provenance(result: RunResult) -> list[str]:
+    pins = f"Pins: `{result.pins.get('file')}` sha256 {str(result.pins.get('sha256'))[:12]}."
+    if not result.sources:
+        here = {"toolchain": result.toolchain, "python": result.python, "machine": result.machine}
+        return [f"{_measured_on(here)} {pins}"]
+    lines = [f"Merged from {len(result.sources)} run(s):", ""]
+    for source in result.sources:
+        command = " ".join(source.get("command") or [])
+        cells = len(source.get("cells") or [])
+        lines.append(
+            f"- `{source.get('file')}`: `{command}` on {source.get('started')}, {cells} cell(s). "
+            + _measured_on(source)
+        )
+    return [*lines, "", pins]
+
+
+def render(result: RunResult, comparison: Comparison | None = None) -> str:
     failed = [c for c in result.cells if not c.ok]
     parts = [
         "## pyo3 warm-rebuild report",
         "",
-        f"Made by `{' '.join(result.command)}` on {result.started}"
+        f"Made by `{' '.join(result.command)}` "
+        + (f"from {len(result.sources)} run(s), the first started " if result.sources else "on ")
+        + result.started
         + (" (**interrupted**: only finished cells are shown)" if result.interrupted else "")
         + ".",
         "",
@@ -196,15 +298,15 @@ def render(result: RunResult) -> str:
         "(`target/*/.fingerprint`) before and after each build; causes come from the same records.",
         "",
     ]
+    if any(repeated(c) for c in result.cells):
+        parts += [SPREAD_RULE, ""]
     if failed:
         parts += [f"**{len(failed)} cell(s) failed**: {', '.join(c.id for c in failed)}", ""]
+    if comparison is not None:
+        parts += [comparison_section(comparison), ""]
     parts += [_timing(result.timing), ""]
-    tools = result.toolchain
     parts += [
-        f"Toolchain: {tools.get('rustc')}; {tools.get('cargo')}. Python: {result.python.get('version')} "
-        f"({result.python.get('base_executable')}). Machine: {result.machine.get('platform')}, "
-        f"{result.machine.get('cpus')} CPUs. Pins: `{result.pins.get('file')}` sha256 "
-        f"{str(result.pins.get('sha256'))[:12]}.",
+        *_provenance(result),
         "",
         "<details><summary>Every build, with causes and logs</summary>",
         "",

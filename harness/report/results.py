@@ -36,6 +36,7 @@ class BuildRecord:
     measured_from: str = "fingerprints"
     python: str = ""  # the base interpreter the frontend ran on
     python_version: str = ""
+    attempt: int = 0  # 0, 1, ... when `run --repeat N` runs the scenario N times in the cell
 
 
 @dataclass
@@ -63,7 +64,11 @@ class CellResult:
         return self.error is None and all(b.ok and (b.wheel or {}).get("ok", True) for b in self.builds)
 
     def build(self, scenario: str) -> BuildRecord | None:
+        """The scenario's first attempt (the only one unless the run used ``--repeat``)."""
         return next((b for b in self.builds if b.scenario == scenario), None)
+
+    def attempts(self, scenario: str) -> list[BuildRecord]:
+        return [b for b in self.builds if b.scenario == scenario]
 
     def check(self, name: str) -> dict[str, str] | None:
         return next((c for c in self.checks if c["check"] == name), None)
@@ -85,6 +90,12 @@ class RunResult:
     installs: list[dict[str, Any]] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
     harness_version: str = ""
+    # Set by `pyo3-harness report` when it merges results files: one entry per source run, with
+    # its machine, toolchain, python and command, and the ids of the cells it measured.
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def source_of(self, cell_id: str) -> dict[str, Any] | None:
+        return next((s for s in self.sources if cell_id in s.get("cells", ())), None)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

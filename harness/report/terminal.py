@@ -53,10 +53,12 @@ class ProgressPrinter:
                 f"{cell.sample} · pyo3 {cell.pyo3}"
             )
         elif event == "build-start":
-            self._print(f"    {data['scenario']}: started at {self._clock()}")
+            attempt = int(data.get("attempt", 0))
+            label = f"{data['scenario']} (attempt {attempt + 1})" if attempt else data["scenario"]
+            self._print(f"    {label}: started at {self._clock()}")
             if self._tty:
                 self._stop.clear()
-                self._ticker = threading.Thread(target=self._tick, args=(data["scenario"],), daemon=True)
+                self._ticker = threading.Thread(target=self._tick, args=(label,), daemon=True)
                 self._ticker.start()
         elif event == "build-done":
             self._stop_ticker()
@@ -70,9 +72,10 @@ class ProgressPrinter:
 
 
 def summarize(record: BuildRecord) -> str:
+    name = f"{record.scenario} (attempt {record.attempt + 1})" if record.attempt else record.scenario
     if not record.ok:
-        return f"{record.scenario}: FAILED after {record.seconds:.1f} s ({record.error}); log {record.log}"
+        return f"{name}: FAILED after {record.seconds:.1f} s ({record.error}); log {record.log}"
     wheel = record.wheel or {}
     check = "wheel works" if wheel.get("ok") else "WHEEL CHECK FAILED"
     units = ", ".join(record.rebuilt) if record.rebuilt else "nothing"
-    return f"{record.scenario}: {record.seconds:.1f} s, recompiled {units}; {check}"
+    return f"{name}: {record.seconds:.1f} s, recompiled {units}; {check}"

@@ -34,9 +34,7 @@ def test_every_build_ran_and_every_wheel_works(run: Run) -> None:
 
 
 @pytest.mark.parametrize("strategy", ["config-file", "frontend-patch"])
-def test_config_file_and_frontend_patch_recompile_nothing_and_pass_checks(
-    run: Run, strategy: str
-) -> None:
+def test_config_file_and_frontend_patch_recompile_nothing_and_pass_checks(run: Run, strategy: str) -> None:
     warm = run.build("build", strategy, "pyo3-ext", "warm")
     assert warm.rebuilt == [], warm.rebuilt
     for check in ("isolation", "stale", "wheel"):

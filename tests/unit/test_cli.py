@@ -20,12 +20,17 @@ from harness.cli import main
             "unknown scenario 'hot'; accepted: cold, warm, incremental, other-venv",
         ),
         (["run", "--project", ".", "--sample", "pyo3-ext"], "--project and --sample are exclusive"),
+        (["run", "--repeat", "0"], "--repeat takes a whole number of attempts, 1 or more; got '0'"),
+        (["run", "--repeat", "two"], "--repeat takes a whole number of attempts, 1 or more; got 'two'"),
+        (["run", "--repeat", "-3"], "got '-3'"),
+        (["report", "missing.json"], "missing.json: cannot read it"),
     ],
 )
 def test_unknown_names_exit_2_with_the_accepted_ones(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert main([*argv, "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")]) == 2
+    extra = ["--cache-dir", str(tmp_path / "c")] if argv[0] == "run" else []
+    assert main([*argv, "--out", str(tmp_path / "out"), *extra]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists(), "nothing is written for bad input"
 
@@ -49,7 +54,7 @@ def test_project_that_is_not_pyo3_says_so(tmp_path: Path, capsys: pytest.Capture
     assert main(args) == 2
     assert "no Cargo.toml depends on pyo3, so not a pyo3 project" in capsys.readouterr().err
     assert main(["run", "--project", str(tmp_path / "missing"), "--cache-dir", str(tmp_path / "c")]) == 2
-    assert "not a directory" in capsys.readouterr().err
+    assert "not found; accepted: a project directory, an sdist file" in capsys.readouterr().err
 
 
 def test_list_shows_every_registry(capsys: pytest.CaptureFixture[str]) -> None:

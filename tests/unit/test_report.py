@@ -69,3 +69,22 @@ def test_recorded_results_match_the_documented_schema(fixtures: Path, recorded: 
     broken["cells"][0]["builds"][0]["causes"] = [{"unit": "x", "unit_kind": "lib", "kind": "vibes"}]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_repeated_and_merged_results_match_the_documented_schema(repeated: RunResult) -> None:
+    import jsonschema
+
+    from harness.report.merge import merge
+    from tests.conftest import REPEATED
+
+    schema = json.loads((Path(__file__).parents[2] / "schema" / "results.schema.json").read_text())
+    jsonschema.validate(repeated.to_json(), schema)
+    merged = merge([REPEATED], ["pyo3-harness", "report"]).to_json()
+    jsonschema.validate(merged, schema)
+    merged["cells"][0]["builds"][1]["attempt"] = -1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(merged, schema)
+    merged = merge([REPEATED], ["pyo3-harness", "report"]).to_json()
+    del merged["sources"][0]["cells"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(merged, schema)

@@ -1,0 +1,154 @@
+"""Compare a run with a baseline run, cell by cell (same cell id), flagging regressions.
+
+What counts as a regression, per scenario other than cold (cold compiles everything by
+definition, so it says nothing about churn):
+
+- the baseline built and now an attempt fails;
+- more crates recompile than in the baseline (first attempts, as the tables show them): unit
+  counts come from cargo's records, not a clock, so any increase is real;
+- the median wall time is worse by more than the noise threshold, the largest of
+  ``NOISE_SECONDS``, ``NOISE_RELATIVE`` of the baseline median, and either side's spread
+  (max - min over its ``--repeat`` attempts; 0 for a single attempt).
+
+The same thresholds, the other way round, make an improvement. Everything else is noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.report.results import CellResult, RunResult
+from harness.report.stats import ScenarioStats, scenario_stats
+
+NOISE_SECONDS = 1.0
+NOISE_RELATIVE = 0.25
+
+
+@dataclass(frozen=True)
+class ScenarioChange:
+    scenario: str
+    before: ScenarioStats | None  # None: the baseline did not run this scenario
+    after: ScenarioStats | None  # None: this run did not
+
+    @property
+    def units_delta(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        if self.before.first_units is None or self.after.first_units is None:
+            return None
+        return self.after.first_units - self.before.first_units
+
+    @property
+    def seconds_delta(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        if self.before.median is None or self.after.median is None:
+            return None
+        return self.after.median - self.before.median
+
+    @property
+    def threshold(self) -> float:
+        """Seconds a median must move by before it counts."""
+        spreads = [s.spread for s in (self.before, self.after) if s is not None]
+        base = self.before.median if self.before is not None and self.before.median is not None else 0.0
+        return max(NOISE_SECONDS, NOISE_RELATIVE * base, *spreads)
+
+    @property
+    def regressions(self) -> tuple[str, ...]:
+        if self.before is None or self.after is None:
+            return ()
+        found = []
+        if self.after.failed and not self.before.failed:
+            found.append(f"{self.after.failed} of {self.after.attempts} attempt(s) failed")
+        units = self.units_delta
+        if units is not None and units > 0:
+            found.append(f"{units} more crate(s) recompiled")
+        seconds = self.seconds_delta
+        if seconds is not None and seconds > self.threshold:
+            found.append(f"{seconds:.1f} s slower (noise threshold {self.threshold:.1f} s)")
+        return tuple(found)
+
+    @property
+    def improvements(self) -> tuple[str, ...]:
+        if self.before is None or self.after is None:
+            return ()
+        found = []
+        if self.before.failed and not self.after.failed:
+            found.append("builds again")
+        units = self.units_delta
+        if units is not None and units < 0:
+            found.append(f"{-units} fewer crate(s) recompiled")
+        seconds = self.seconds_delta
+        if seconds is not None and -seconds > self.threshold:
+            found.append(f"{-seconds:.1f} s faster")
+        return tuple(found)
+
+    @property
+    def verdict(self) -> str:
+        if self.before is None:
+            return "new scenario"
+        if self.after is None:
+            return "scenario no longer run"
+        if self.regressions:
+            return "REGRESSION: " + "; ".join(self.regressions)
+        if self.improvements:
+            return "improved: " + "; ".join(self.improvements)
+        return "within noise"
+
+
+@dataclass(frozen=True)
+class CellChange:
+    id: str
+    scenarios: tuple[ScenarioChange, ...]
+    failed: str | None = None  # the cell could not be prepared now, though it was in the baseline
+
+    @property
+    def regressed(self) -> bool:
+        return self.failed is not None or any(s.regressions for s in self.scenarios)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    baseline: str  # how the baseline was named on the command line
+    cells: tuple[CellChange, ...]
+    added: tuple[str, ...]  # cell ids only in this run
+    removed: tuple[str, ...]  # cell ids only in the baseline
+
+    @property
+    def regressions(self) -> list[str]:
+        """One line per regression: ``cell scenario: why``."""
+        found = [f"{c.id}: cell failed: {c.failed}" for c in self.cells if c.failed]
+        found += [
+            f"{c.id} {s.scenario}: {'; '.join(s.regressions)}"
+            for c in self.cells
+            for s in c.scenarios
+            if s.regressions
+        ]
+        return found
+
+
+def _scenarios(before: CellResult, after: CellResult) -> list[str]:
+    names = [b.scenario for b in after.builds] + [b.scenario for b in before.builds]
+    return [name for name in dict.fromkeys(names) if name != "cold"]
+
+
+def compare(baseline: RunResult, current: RunResult, name: str) -> Comparison:
+    old = {c.id: c for c in baseline.cells}
+    new = {c.id: c for c in current.cells}
+    changes = []
+    for cell_id, after in new.items():
+        before = old.get(cell_id)
+        if before is None:
+            continue
+        scenarios = tuple(
+            ScenarioChange(s, scenario_stats(before, s), scenario_stats(after, s))
+            for s in _scenarios(before, after)
+        )
+        failed = after.error.splitlines()[0] if after.error and not before.error else None
+        changes.append(CellChange(cell_id, scenarios, failed))
+    return Comparison(
+        baseline=name,
+        cells=tuple(changes),
+        added=tuple(i for i in new if i not in old),
+        removed=tuple(i for i in old if i not in new),
+    )

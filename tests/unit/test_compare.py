@@ -1,0 +1,130 @@
+"""Comparing a run with a baseline (`report --compare`), fed with results recorded from real runs."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+from harness.report.compare import Comparison, compare
+from harness.report.markdown import comparison_section
+from harness.report.results import RunResult
+from tests.conftest import REPEATED, SINGLE
+
+STOCK, EXPORTED = "uv--stock--pyo3-ext--pyo3-0.29.2", "uv--exported--pyo3-ext--pyo3-0.29.2"
+
+
+def _verdicts(comparison: Comparison) -> dict[tuple[str, str], str]:
+    return {(c.id, s.scenario): s.verdict for c in comparison.cells for s in c.scenarios}
+
+
+def _broken_exported(result: RunResult) -> RunResult:
+    """The repeated run as if `exported` had stopped working: its uv cell's builds replaced by the
+    stock cell's real builds (pyo3 recompiles on every warm rebuild again)."""
+    broken = copy.deepcopy(result)
+    stock = next(c for c in broken.cells if c.id == STOCK)
+    exported = next(c for c in broken.cells if c.id == EXPORTED)
+    exported.builds = copy.deepcopy(stock.builds)
+    return broken
+
+
+def test_a_run_compared_with_itself_has_no_regressions(repeated: RunResult) -> None:
+    comparison = compare(repeated, repeated, "same.json")
+    assert comparison.regressions == [] and comparison.added == () and comparison.removed == ()
+    assert set(_verdicts(comparison).values()) == {"within noise"}
+    assert {s for c in comparison.cells for s in (x.scenario for x in c.scenarios)} == {"warm", "incremental"}
+
+
+def test_recompiling_more_crates_is_a_regression(repeated: RunResult) -> None:
+    comparison = compare(repeated, _broken_exported(repeated), "baseline.json")
+    [cell] = [c for c in comparison.cells if c.regressed]
+    assert cell.id == EXPORTED
+    warm = next(s for s in cell.scenarios if s.scenario == "warm")
+    # Baseline warm: 0 crates, 0.26 s (0.26-0.27); now 3 crates, 6.1 s (5.8-6.5).
+    assert warm.units_delta == 3
+    assert warm.seconds_delta == pytest.approx(6.135 - 0.257)
+    assert warm.threshold == 1.0  # spreads 0.01 s and 0.72 s, a quarter of 0.26 s: the floor wins
+    assert warm.regressions == ("3 more crate(s) recompiled", "5.9 s slower (noise threshold 1.0 s)")
+
+
+def test_threshold_is_the_largest_of_one_second_a_quarter_and_the_spreads(repeated: RunResult) -> None:
+    comparison = compare(repeated, repeated, "b.json")
+    stock = next(c for c in comparison.cells if c.id == STOCK)
+    warm, incremental = stock.scenarios
+    assert warm.threshold == pytest.approx(0.25 * 6.135)  # 1.53 s: a quarter of the median wins
+    assert incremental.threshold == pytest.approx(0.25 * 7.082)
+    exported = next(c for c in comparison.cells if c.id == EXPORTED)
+    assert exported.scenarios[0].threshold == 1.0  # 0.26 s builds: the 1 s floor wins
+
+
+def test_noise_is_not_flagged(repeated: RunResult) -> None:
+    slower = copy.deepcopy(repeated)
+    cell = next(c for c in slower.cells if c.id == EXPORTED)
+    for build in cell.attempts("warm"):
+        build.seconds += 0.9  # 0.26 s -> 1.16 s: under the 1.0 s floor
+    stock = next(c for c in slower.cells if c.id == STOCK)
+    for build in stock.attempts("incremental"):
+        build.seconds += 1.7  # 7.1 s -> 8.8 s: under 25% (1.77 s)
+    comparison = compare(repeated, slower, "b.json")
+    assert comparison.regressions == []
+    for build in stock.attempts("incremental"):
+        build.seconds += 0.2  # 1.9 s slower: over 25% of 7.08 s
+    flagged = compare(repeated, slower, "b.json").regressions
+    assert flagged == [f"{STOCK} incremental: 1.9 s slower (noise threshold 1.8 s)"]
+
+
+def test_real_runs_on_the_same_machine(single: RunResult, repeated: RunResult) -> None:
+    """The two recorded runs, hours apart on a shared 2-core machine: warm timings stay within
+    noise, and units are identical, but the stock uv incremental build, measured once in the
+    baseline at 5.3 s, took 6.8-8.0 s in all three later attempts: flagged as slower."""
+    comparison = compare(single, repeated, str(SINGLE))
+    verdicts = _verdicts(comparison)
+    assert verdicts[(STOCK, "warm")] == "within noise"
+    assert verdicts[(EXPORTED, "warm")] == "within noise"
+    assert verdicts[(EXPORTED, "incremental")] == "within noise"
+    assert verdicts[(STOCK, "incremental")] == "REGRESSION: 1.8 s slower (noise threshold 1.3 s)"
+    assert all(s.units_delta == 0 for c in comparison.cells for s in c.scenarios)
+    assert comparison.added == (
+        "build--stock--pyo3-ext--pyo3-0.29.2",
+        "build--exported--pyo3-ext--pyo3-0.29.2",
+    )
+    assert comparison.removed == ("uv--stock--pyo3-ext--pyo3-0.28.3", "uv--exported--pyo3-ext--pyo3-0.28.3")
+    section = comparison_section(comparison)
+    assert "**1 regression(s)**" in section
+    assert "Added (not in the baseline): `build--stock--pyo3-ext--pyo3-0.29.2`" in section
+    assert "Removed (only in the baseline): `uv--stock--pyo3-ext--pyo3-0.28.3`" in section
+    assert f"| {STOCK} | warm | 3 / 7.1 | 3 / 6.1 (5.8–6.5) | +0 | -1.0 | 1.8 | within noise |" in section
+
+
+def test_a_build_that_now_fails_is_a_regression(repeated: RunResult) -> None:
+    failing = copy.deepcopy(repeated)
+    cell = next(c for c in failing.cells if c.id == EXPORTED)
+    second = cell.attempts("warm")[1]
+    second.ok, second.error = False, "build failed with exit 1"
+    assert compare(repeated, failing, "b.json").regressions == [f"{EXPORTED} warm: 1 of 3 attempt(s) failed"]
+    cell.error, cell.builds = "frontend install failed", []
+    assert f"{EXPORTED}: cell failed: frontend install failed" in compare(repeated, failing, "b").regressions
+
+
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text(
+        json.dumps(_broken_exported(RunResult.from_json(json.loads(REPEATED.read_text()))).to_json())
+    )
+    out = str(tmp_path / "out")
+    assert main(["report", str(broken), "--out", out, "--compare", str(REPEATED)]) == 0
+    printed = capsys.readouterr().out
+    assert f"2 regression(s) against {REPEATED}" in printed
+    assert f"  {EXPORTED} incremental: 2 more crate(s) recompiled; 6.5 s slower" in printed
+    assert (
+        main(["report", str(broken), "--out", out, "--compare", str(REPEATED), "--fail-on-regression"]) == 1
+    )
+    assert (
+        main(["report", str(REPEATED), "--out", out, "--compare", str(REPEATED), "--fail-on-regression"]) == 0
+    )
+    capsys.readouterr()
+    assert main(["report", str(REPEATED), "--out", out, "--fail-on-regression"]) == 2
+    assert "--fail-on-regression needs --compare" in capsys.readouterr().err
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "No regressions beyond noise." in html

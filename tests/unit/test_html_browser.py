@@ -1,0 +1,66 @@
+"""report.html as headless Chromium draws it: the bars are really on screen, in the chart colours.
+
+Fed with a results file recorded from a real run. A bar is a horizontal run of one exact colour;
+the legends' swatches are 12 px wide, so a run of 20 px or more is always a bar. The charts share
+one scale: 300 px for the slowest build (18.1 s) and 100 px per crate recompiled.
+"""
+
+import copy
+import re
+from pathlib import Path
+
+from harness.report import html
+from harness.report.results import RunResult
+from tests.browser import BLUE, CAUSE_RGB, screenshot
+from tests.png import Image
+
+BAR = 20
+
+
+def bars(image: Image, colour: tuple[int, int, int], length: int = BAR) -> int:
+    """How many bars of ``colour`` at least ``length`` px long: bands of consecutive rows that
+    hold such a run."""
+    pixel = re.escape(bytes(colour)) + (b"." if image.channels == 4 else b"")
+    runs = re.compile(b"(?:" + pixel + b"){" + str(length).encode() + b",}", re.DOTALL)
+    found, inside = 0, False
+    for row in image.rows:
+        # A match that starts mid-pixel is a coincidence of bytes, not a colour.
+        hit = any(m.start() % image.channels == 0 for m in runs.finditer(row))
+        found += hit and not inside
+        inside = hit
+    return found
+
+
+def _shoot(result: RunResult, tmp_path: Path, name: str) -> Image:
+    page = tmp_path / f"{name}.html"
+    page.write_text(html.render(result), encoding="utf-8")
+    # Tall enough for the decision table and every chart (under 300 px per cell), no taller:
+    # decoding the screenshot is the slow part of these tests.
+    height = 700 + 300 * len(result.cells)
+    return screenshot(page, tmp_path / f"{name}.png", width=1280, height=height)
+
+
+def test_every_cell_has_its_bars_in_the_chart_colours(repeated: RunResult, tmp_path: Path) -> None:
+    image = _shoot(repeated, tmp_path, "all")
+    # Each cell's cold build (13.0-18.1 s) is a seconds bar over 200 px: one per cell, all on screen.
+    assert bars(image, BLUE, 200) == len(repeated.cells) == 4
+    # Stock cells, warm and incremental: pyo3-ffi recompiled because PYO3_PYTHON changed.
+    assert bars(image, CAUSE_RGB["env"], 90) == 4
+    # Stock cells: pyo3 and pyo3-ext (warm), pyo3 (incremental) recompiled as a cascade.
+    assert bars(image, CAUSE_RGB["dep"], 90) == 4
+    assert bars(image, CAUSE_RGB["dep"], 190) == 2
+    # Every cell's incremental build: the edited pyo3-ext.
+    assert bars(image, CAUSE_RGB["file"], 90) == 4
+    for kind in ("config", "new", "unknown"):
+        assert bars(image, CAUSE_RGB[kind]) == 0, f"no {kind} cause was recorded, so no {kind} bar"
+
+
+def test_only_measured_causes_get_bars(repeated: RunResult, tmp_path: Path) -> None:
+    exported = copy.deepcopy(repeated)
+    exported.cells = [c for c in exported.cells if c.strategy == "exported"]
+    image = _shoot(exported, tmp_path, "exported")
+    # exported recompiles nothing warm and only the edited crate incrementally: no env, no cascade.
+    assert bars(image, CAUSE_RGB["env"]) == 0
+    assert bars(image, CAUSE_RGB["dep"]) == 0
+    assert bars(image, CAUSE_RGB["file"], 90) == 2
+    assert bars(image, BLUE, 200) == 2
