@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness import __version__
 from harness.build.project import project_requirements, project_sample
@@ -23,6 +24,7 @@ from harness.pins import Pins
 from harness.process import clean_environment
 from harness.report.markdown import render as render_markdown
 from harness.report.results import RunResult, write_results
+from harness.shard import Shard
 
 
 @dataclass(frozen=True)
@@ -33,14 +35,26 @@ class Selection:
     pyo3: tuple[str, ...]
     scenarios: tuple[str, ...]
     project: Path | None = None
+    shard: Shard | None = None  # run only this slice of cells()
 
     def cells(self) -> list[Cell]:
+        """The whole matrix, in its canonical order (shards are dealt from it)."""
         samples = (self.project.name,) if self.project else self.samples
         versions = (PROJECT_PYO3,) if self.project else self.pyo3
         return [
             Cell(frontend=f, strategy=st, sample=sa, pyo3=v, scenarios=self.scenarios)
             for sa, v, f, st in itertools.product(samples, versions, self.frontends, self.strategies)
         ]
+
+    def to_run(self) -> list[Cell]:
+        """The cells this run builds: the shard's share, or every cell."""
+        cells = self.cells()
+        return self.shard.select(cells) if self.shard else cells
+
+    def shard_record(self) -> dict[str, Any] | None:
+        if self.shard is None:
+            return None
+        return self.shard.record([c.id for c in self.cells()], [c.id for c in self.to_run()])
 
 
 @dataclass(frozen=True)
@@ -76,7 +90,8 @@ def execute(
 ) -> RunResult:
     started = time.monotonic()
     base_env = clean_environment(os.environ)
-    missing = [c for c in toolchain_checks(base_env) if not c.ok]
+    cells = selection.to_run()
+    missing = [c for c in toolchain_checks(base_env) if not c.ok] if cells else []
     if missing:
         raise HarnessError(
             "the toolchain is incomplete (`pyo3-harness doctor` checks everything):\n" + render(missing)
@@ -97,7 +112,21 @@ def execute(
         },
         pins=pins.as_dict(),
         harness_version=__version__,
+        shard=selection.shard_record(),
     )
+    if not cells:
+        # More shards than cells: an empty but valid results file, so a job matrix that asked
+        # for too many shards still merges, and coverage checks see the shard was there.
+        progress(
+            "note",
+            {
+                "text": f"shard {selection.shard} has no cells (the selection has "
+                f"{len(selection.cells())}); nothing to build, writing an empty results.json"
+            },
+        )
+        result.finished = _now()
+        _save(result, settings.out, started, None)
+        return result
     ctx: Context | None = None
     try:
         setup_start = time.monotonic()
@@ -127,7 +156,7 @@ def execute(
             provisioner=provisioner, out=settings.out, work=settings.work or cache.work, project=project
         )
         ctx.timer.add("setup", time.monotonic() - setup_start)
-        for cell in selection.cells():
+        for cell in cells:
             progress("cell-start", {"cell": cell})
             result.cells.append(run_cell(ctx, cell, progress))
             _save(result, settings.out, started, ctx)
