@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from harness import __version__
 from harness.build.samples import SAMPLES, parse_sample
@@ -241,7 +243,18 @@ def _matrix(args: argparse.Namespace, pins: Pins) -> int:
     return 0
 
 
+def utf8_streams(streams: Iterable[TextIO], platform: str = sys.platform) -> None:
+    """On Windows a redirected stdout (a CI log) is cp1252, which has no "→" for the causes
+    in the table: print UTF-8 instead of dying with UnicodeEncodeError after the last build."""
+    if platform != "win32":
+        return
+    for stream in streams:
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
+    utf8_streams((sys.stdout, sys.stderr))
     args = build_parser().parse_args(argv)
     try:
         pins = load_pins(getattr(args, "pins", DEFAULT_PINS))

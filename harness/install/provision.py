@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.install.cache import Cache, digest, locked
-from harness.install.envs import Interpreter, PythonEnv, ensure_env, probe
+from harness.install.envs import Interpreter, PythonEnv, ensure_env, exe_name, probe
 from harness.install.frontends import FrontendSpec, Installed
 from harness.install.recipes import build_with, load_recipe
 from harness.install.sources import SourceTree, source_tree
@@ -90,7 +90,7 @@ class Provisioner:
         """A uv binary built from ``tree`` (reused unless ``every_run`` or --refresh)."""
         recipe = load_recipe("uv", self.pins.uv_source)
         outdir = self.cache.root / "artifacts" / f"uv-{label}"
-        binary = outdir / "uv"
+        binary = outdir / exe_name("uv")
         with locked(outdir):
             if binary.exists() and not every_run and not self.refresh:
                 return binary
@@ -207,6 +207,8 @@ class Provisioner:
                     log=self.cache.root / "logs" / f"build-maturin-{tree.patch_digest}.log",
                     python=self.tools.python,
                 )
-                marker.write_text(json.dumps({"maturin": built.artifact.name, "source": tree.describe()}))
+                marker.write_text(
+                    json.dumps({"maturin": built.artifact.name, "source": tree.describe()}), encoding="utf-8"
+                )
                 self._record(f"maturin wheel built from {tree.describe()}", start)
         return dest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from harness.measure.causes import Cause, describe
@@ -9,11 +10,22 @@ from harness.report.results import BuildRecord, CellResult, RunResult
 
 
 def short_path(value: str | None, keep: int = 4) -> str | None:
-    """Keep the informative tail of long paths: ``.../builds-v0/.tmpAb12/bin/python``."""
-    if value is None or "/" not in value:
+    """Keep the informative tail of long paths: ``.../builds-v0/.tmpAb12/bin/python``.
+
+    Windows paths keep their own separator: ``...\\builds-v0\\.tmpAb12\\Scripts\\python.exe``.
+    """
+    if value is None:
         return value
-    parts = value.split("/")
-    return value if len(parts) <= keep + 1 else ".../" + "/".join(parts[-keep:])
+    parts = re.split(r"[\\/]", value)
+    if len(parts) <= keep + 1:
+        return value
+    sep = "\\" if value.count("\\") > value.count("/") else "/"
+    return "..." + sep + sep.join(parts[-keep:])
+
+
+def escape(text: str) -> str:
+    """Markdown drops a backslash before punctuation (``\\.tmp`` shows as ``.tmp``): double it."""
+    return text.replace("\\", "\\\\")
 
 
 def _causes(record: BuildRecord, *, full: bool) -> list[str]:
@@ -81,7 +93,7 @@ def _root_cause(cell: CellResult) -> str:
         return "–"
     if not warm.causes:
         return "nothing recompiled"
-    return "<br>".join(_causes(warm, full=False)) or "cascade only"
+    return "<br>".join(escape(line) for line in _causes(warm, full=False)) or "cascade only"
 
 
 def table(result: RunResult) -> str:
@@ -127,7 +139,7 @@ def _details(cell: CellResult) -> str:
             )
         if b.scenario != "cold":
             for text in _causes(b, full=True):
-                lines.append(f"  - cause: {text}")
+                lines.append(f"  - cause: {escape(text)}")
         if b.wheel:
             verdict = "imports and works" if b.wheel["ok"] else f"FAILED: {b.wheel['detail'][-300:]}"
             lines.append(f"  - wheel `{b.wheel['file']}`: {verdict}")

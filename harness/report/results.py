@@ -106,4 +106,4 @@ def write_results(result: RunResult, path: Path) -> None:
 
 
 def read_results(path: Path) -> RunResult:
-    return RunResult.from_json(json.loads(path.read_text()))
+    return RunResult.from_json(json.loads(path.read_text(encoding="utf-8")))
