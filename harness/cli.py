@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from harness import __version__
 from harness.build.project import ACCEPTED as PROJECT_FORMS
@@ -15,6 +17,9 @@ from harness.build.project import project_sample, resolve_project
 from harness.build.samples import SAMPLES, parse_sample
 from harness.build.scenarios import DEFAULT_SCENARIOS, SCENARIOS, ordered
 from harness.build.strategies import DEFAULT_STRATEGIES, STRATEGIES
+from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count, plan
+from harness.ci_matrix import github as github_matrix
+from harness.ci_matrix import text as text_matrix
 from harness.doctor import checks, project_checks, render
 from harness.errors import HarnessError, UsageError, unknown_name
 from harness.install.cache import Cache, default_cache_dir, write_atomic
@@ -28,6 +33,7 @@ from harness.report.markdown import table
 from harness.report.publish import publish
 from harness.report.terminal import ProgressPrinter
 from harness.session import Selection, Settings, execute
+from harness.shard import parse_shard
 
 DEFAULT_SAMPLES = ("pyo3-ext", "cffi-style")
 
@@ -68,25 +74,27 @@ def _repeat(given: str) -> int:
 
 
 def selection_from(args: argparse.Namespace, pins: Pins, cache: Path) -> Selection:
+    project_arg, shard = getattr(args, "project", None), getattr(args, "shard", None)
     samples = tuple(dict.fromkeys(_split(args.sample))) or DEFAULT_SAMPLES
     if samples == ("all",):
         samples = tuple(SAMPLES)
     for spec in samples:
         parse_sample(spec)  # raises with the accepted names
     scenarios = _choose(_split(args.scenario), SCENARIOS, "scenario", DEFAULT_SCENARIOS)
-    if args.project and args.sample:
+    if project_arg and args.sample:
         raise UsageError("--project and --sample are exclusive: a run builds samples or your project")
-    project = resolve_project(args.project, Cache(cache)) if args.project else None
+    project = resolve_project(project_arg, Cache(cache)) if project_arg else None
     if project is not None:
         project_sample(project)  # raises with what is wrong with it
     return Selection(
-        repeat=_repeat(args.repeat),
+        repeat=_repeat(getattr(args, "repeat", "1")),
         frontends=_frontends(_split(args.frontend)),
         strategies=_choose(_split(args.strategy), STRATEGIES, "strategy", DEFAULT_STRATEGIES),
         samples=samples,
         pyo3=_choose(_split(args.pyo3), pins.pyo3_versions, "pyo3 version", pins.pyo3_versions[:1]),
         scenarios=ordered(scenarios),
         project=project,
+        shard=parse_shard(shard) if shard is not None else None,
     )
 
 
@@ -102,6 +110,31 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pins", type=Path, default=DEFAULT_PINS, help="pins file (TOML)")
 
 
+def _selection_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags that choose cells; `run` and `matrix` share them, so a planned job always parses."""
+    many = "comma-separated or repeated; 'all' for every one"
+    parser.add_argument(
+        "--frontend",
+        action="append",
+        help=f"frontends: NAME, NAME==VERSION (PyPI), NAME@PATH (checkout), uv=PATH (binary) "
+        f"({many}; default: {','.join(DEFAULT_FRONTENDS)})",
+    )
+    parser.add_argument(
+        "--strategy", action="append", help=f"strategies ({many}; default: {','.join(DEFAULT_STRATEGIES)})"
+    )
+    parser.add_argument(
+        "--sample",
+        action="append",
+        help=f"samples, NAME or NAME:VARIANT ({many}; default: pyo3-ext,cffi-style)",
+    )
+    parser.add_argument("--pyo3", action="append", help=f"pyo3 versions from the pins file ({many})")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; cold always runs first)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pyo3-harness",
@@ -111,27 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="build the selected matrix and write results.json and report.md")
-    many = "comma-separated or repeated; 'all' for every one"
-    run.add_argument(
-        "--frontend",
-        action="append",
-        help=f"frontends: NAME, NAME==VERSION (PyPI), NAME@PATH (checkout), uv=PATH (binary) "
-        f"({many}; default: {','.join(DEFAULT_FRONTENDS)})",
-    )
-    run.add_argument(
-        "--strategy", action="append", help=f"strategies ({many}; default: {','.join(DEFAULT_STRATEGIES)})"
-    )
-    run.add_argument(
-        "--sample",
-        action="append",
-        help=f"samples, NAME or NAME:VARIANT ({many}; default: pyo3-ext,cffi-style)",
-    )
-    run.add_argument("--pyo3", action="append", help=f"pyo3 versions from the pins file ({many})")
-    run.add_argument(
-        "--scenario",
-        action="append",
-        help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; cold always runs first)",
-    )
+    _selection_flags(run)
     run.add_argument(
         "--repeat",
         default="1",
@@ -140,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: 1)",
     )
     run.add_argument("--project", help=f"build your own pyo3 project instead of samples: {PROJECT_FORMS}")
+    run.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="run only the I-th of N round-robin slices of the selected cells (for CI job matrices)",
+    )
     run.add_argument("--out", type=Path, default=Path("results"), help="output directory (default: results/)")
     run.add_argument(
         "--work-dir", type=Path, help="where cells' work copies and target dirs go (default: <cache>/work)"
@@ -166,6 +184,27 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--fail-on-regression", action="store_true", help="exit 1 when --compare finds a regression"
     )
+
+    matrix = sub.add_parser(
+        "matrix", help="plan a CI job matrix (OS x Python x frontend x shard) of `run` commands"
+    )
+    _selection_flags(matrix)
+    matrix.add_argument(
+        "--os",
+        action="append",
+        help=f"runner labels (comma-separated or repeated; default: {','.join(DEFAULT_OSES)})",
+    )
+    matrix.add_argument(
+        "--python",
+        action="append",
+        help="Python versions for actions/setup-python, X.Y or X.Yt for free-threaded "
+        f"(default: {','.join(DEFAULT_PYTHONS)})",
+    )
+    matrix.add_argument("--shards", default="1", help="shards per OS x Python x frontend job (default: 1)")
+    matrix.add_argument(
+        "--format", choices=FORMATS, default="text", help="github: JSON for strategy.matrix; text: for people"
+    )
+    matrix.add_argument("--pins", type=Path, default=DEFAULT_PINS, help="pins file (TOML)")
 
     sub.add_parser("list", help="show the frontends, strategies, samples, scenarios and pyo3 versions")
 
@@ -248,7 +287,34 @@ def _report(args: argparse.Namespace, argv: list[str]) -> int:
     return 1 if regressions and args.fail_on_regression else 0
 
 
+def _matrix(args: argparse.Namespace, pins: Pins) -> int:
+    planned = plan(
+        selection_from(args, pins, default_cache_dir(os.environ)),
+        oses=_split(args.os) or DEFAULT_OSES,
+        pythons=_split(args.python) or DEFAULT_PYTHONS,
+        shards_per_job=parse_shard_count(args.shards),
+    )
+    if args.format == "github":
+        print(github_matrix(planned))
+        for note in planned.notes:  # stdout is the workflow's input: notes go elsewhere
+            print(f"pyo3-harness: note: {note}", file=sys.stderr)
+    else:
+        print(text_matrix(planned))
+    return 0
+
+
+def utf8_streams(streams: Iterable[TextIO], platform: str = sys.platform) -> None:
+    """On Windows a redirected stdout (a CI log) is cp1252, which has no "→" for the causes
+    in the table: print UTF-8 instead of dying with UnicodeEncodeError after the last build."""
+    if platform != "win32":
+        return
+    for stream in streams:
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
+    utf8_streams((sys.stdout, sys.stderr))
     args = build_parser().parse_args(argv)
     try:
         pins = load_pins(getattr(args, "pins", DEFAULT_PINS))
@@ -257,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "report":
             return _report(args, list(argv if argv is not None else sys.argv[1:]))
+        if args.command == "matrix":
+            return _matrix(args, pins)
         cache = args.cache_dir or default_cache_dir(os.environ)
         if args.command == "doctor":
             env = clean_environment(os.environ)
@@ -270,11 +338,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "patches":
             return _patches_check(args, pins, cache)
         selection = selection_from(args, pins, cache)
-        cells = selection.cells()
+        cells = selection.to_run()
         skipped = selection.skipped()
         for cell, reason in skipped:
             print(f"pyo3-harness: leaving out {cell.id}: {reason}", file=sys.stderr)
-        if not cells:
+        if not selection.cells():
             raise UsageError("no strategy in the selection applies to its frontends and samples (see above)")
         settings = Settings(
             out=args.out,

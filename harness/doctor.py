@@ -37,13 +37,51 @@ def _tool(name: str, argv: list[str], env: Mapping[str, str], fix: str) -> Check
     return Check(name, version is not None, version or f"{argv[0]} not found on PATH", "" if version else fix)
 
 
-def toolchain_checks(env: Mapping[str, str]) -> list[Check]:
+def _getenv(env: Mapping[str, str], name: str, platform: str) -> str | None:
+    if platform == "win32":  # names are case-insensitive there
+        return next((v for k, v in env.items() if k.upper() == name.upper()), None)
+    return env.get(name)
+
+
+def _msvc(env: Mapping[str, str], platform: str) -> Check:
+    """Windows: cargo's cc crate finds MSVC through vswhere; cl.exe is on PATH only in a
+    developer prompt, so its absence there is not a missing compiler."""
+    name = "C compiler"
+    if shutil.which("cl", path=_getenv(env, "PATH", platform)):
+        return Check(name, True, "cl (MSVC) on PATH")
+    fix = "install Visual Studio Build Tools with the 'Desktop development with C++' workload"
+    program_files = _getenv(env, "ProgramFiles(x86)", platform)
+    if not program_files:
+        return Check(name, False, "no cl on PATH and no ProgramFiles(x86) to look for Visual Studio", fix)
+    vswhere = Path(program_files) / "Microsoft Visual Studio" / "Installer" / "vswhere.exe"
+    if not vswhere.is_file():
+        return Check(name, False, f"no cl on PATH and no {vswhere}", fix)
+    # What cc-rs asks: an installation with the x64 C++ tools.
+    query: list[str | Path] = [vswhere, "-latest", "-products", "*", "-property", "installationPath"]
+    query += ["-requires", "Microsoft.VisualStudio.Component.VC.Tools.x86.x64"]
+    found = run(query, cwd=vswhere.parent, env=env, check=False)
+    install = found.output.strip().splitlines()[0] if found.returncode == 0 and found.output.strip() else ""
+    if not install:
+        return Check(name, False, f"{vswhere} finds no Visual Studio with the C++ tools", fix)
+    return Check(name, True, f"MSVC C++ tools in {install} (cargo finds them through vswhere)")
+
+
+def toolchain_checks(env: Mapping[str, str], platform: str = sys.platform) -> list[Check]:
     """What every build needs; `run` refuses to start without these."""
     rust_fix = "install Rust with rustup (https://rustup.rs) and make sure cargo is on PATH"
+    if platform == "win32":
+        compiler = _msvc(env, platform)
+    else:
+        fix = (
+            "install Xcode's command line tools (xcode-select --install)"
+            if platform == "darwin"
+            else "install a C compiler (Debian: apt-get install gcc)"
+        )
+        compiler = _tool("C compiler", ["cc", "--version"], env, fix)
     return [
         _tool("cargo", ["cargo", "--version"], env, rust_fix),
         _tool("rustc", ["rustc", "--version"], env, rust_fix),
-        _tool("C compiler", ["cc", "--version"], env, "install a C compiler (Debian: apt-get install gcc)"),
+        compiler,
         _tool("git", ["git", "--version"], env, "install git; patches are applied with `git apply`"),
     ]
 

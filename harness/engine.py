@@ -270,7 +270,7 @@ def measured_build(
         explained = diff(before, after, package_roots(src))
         # Keep cargo's records beside the log, so every cause in the report can be audited.
         snapshots = {"before": before.to_json(), "after": after.to_json()}
-        (logs / f"{stem}.fingerprints.json").write_text(json.dumps(snapshots, indent=1))
+        (logs / f"{stem}.fingerprints.json").write_text(json.dumps(snapshots, indent=1), encoding="utf-8")
     else:
         explained = compiled_from_log(done.output)
     ctx.timer.add("build", done.seconds)
@@ -335,7 +335,7 @@ def _prepare_scenario(scenario: str, src: Path, sample: Sample) -> None:
         shutil.rmtree(root_manifest(src).parent / "target", ignore_errors=True)
     elif scenario == "incremental":
         edited = src / sample.edit
-        with edited.open("a") as handle:
+        with edited.open("a", encoding="utf-8") as handle:
             handle.write(f"\n// pyo3-frontend-harness: incremental edit at {time.time_ns()}\n")
 
 
@@ -361,7 +361,7 @@ def _prepare_work_copy(
         pyo3 = ctx.pyo3(version, strategy.base_support)
         if pyo3.overrides:
             manifest = root_manifest(src)
-            manifest.write_text(add_patch_overrides(manifest.read_text(), pyo3.overrides))
+            manifest.write_text(add_patch_overrides(manifest.read_text(encoding="utf-8"), pyo3.overrides))
             fetch_crates(src, fetch_env, logs / "prepare-patched.log")
     ctx.timer.add("setup", time.monotonic() - start)
     return pyo3
@@ -406,7 +406,7 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     try:
         wheelhouse = ctx.wheelhouse(patched_backend=strategy.backend_patch)
         result.backend_source = (
-            json.loads((wheelhouse / ".harness-complete").read_text())["source"]
+            json.loads((wheelhouse / ".harness-complete").read_text(encoding="utf-8"))["source"]
             if strategy.backend_patch
             else f"PyPI maturin=={ctx.pins.maturin}"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,13 +33,20 @@ _STRIPPED = frozenset(
 )
 
 
-def clean_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The caller's environment without anything that steers interpreter or build choice."""
-    return {
-        key: value
-        for key, value in environ.items()
-        if key not in _STRIPPED and not key.startswith(_STRIPPED_PREFIXES)
-    }
+def clean_environment(environ: Mapping[str, str], platform: str = sys.platform) -> dict[str, str]:
+    """The caller's environment without anything that steers interpreter or build choice.
+
+    Windows treats variable names case-insensitively (``Path`` is ``PATH``, and ``Pyo3_Python``
+    still reaches pyo3), so there names are compared and returned upper-cased: the variables
+    the harness adds later (``PIP_CACHE_DIR``, ...) then replace an inherited one instead of
+    sitting beside it under another spelling.
+    """
+    cleaned = {}
+    for key, value in environ.items():
+        name = key.upper() if platform == "win32" else key
+        if name not in _STRIPPED and not name.startswith(_STRIPPED_PREFIXES):
+            cleaned[name] = value
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,9 @@ def run(
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
         header = f"$ cd {cwd}\n$ {' '.join(argv)}\n"
-        log.write_text(f"{header}{output}\n[exit {returncode} after {seconds:.2f}s]\n")
+        # UTF-8 whatever the locale: Windows' cp1252 cannot hold pip's progress bars.
+        text = f"{header}{output}\n[exit {returncode} after {seconds:.2f}s]\n"
+        log.write_text(text, encoding="utf-8")
     if check and returncode != 0:
         tail = "\n".join(output.splitlines()[-30:])
         where = f" (log: {log})" if log else ""

@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness import __version__
 from harness.build.project import project_backend, project_requirements, project_sample
@@ -26,6 +27,7 @@ from harness.pins import Pins
 from harness.process import clean_environment
 from harness.report.markdown import render as render_markdown
 from harness.report.results import RunResult, write_results
+from harness.shard import Shard
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Selection:
     scenarios: tuple[str, ...]
     project: Path | None = None
     repeat: int = 1
+    shard: Shard | None = None  # run only this slice of cells()
 
     def _combinations(self) -> list[tuple[Cell, str | None]]:
         """Every combination, with why it cannot run (None when it can)."""
@@ -54,11 +57,22 @@ class Selection:
         return found
 
     def cells(self) -> list[Cell]:
+        """The whole matrix, in its canonical order (shards are dealt from it)."""
         return [cell for cell, reason in self._combinations() if reason is None]
 
     def skipped(self) -> list[tuple[Cell, str]]:
         """Combinations left out because the strategy does not apply, with the reason."""
         return [(cell, reason) for cell, reason in self._combinations() if reason is not None]
+
+    def to_run(self) -> list[Cell]:
+        """The cells this run builds: the shard's share, or every cell."""
+        cells = self.cells()
+        return self.shard.select(cells) if self.shard else cells
+
+    def shard_record(self) -> dict[str, Any] | None:
+        if self.shard is None:
+            return None
+        return self.shard.record([c.id for c in self.cells()], [c.id for c in self.to_run()])
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,8 @@ def execute(
 ) -> RunResult:
     started = time.monotonic()
     base_env = clean_environment(os.environ)
-    missing = [c for c in toolchain_checks(base_env) if not c.ok]
+    cells = selection.to_run()
+    missing = [c for c in toolchain_checks(base_env) if not c.ok] if cells else []
     if missing:
         raise HarnessError(
             "the toolchain is incomplete (`pyo3-harness doctor` checks everything):\n" + render(missing)
@@ -116,7 +131,21 @@ def execute(
         },
         pins=pins.as_dict(),
         harness_version=__version__,
+        shard=selection.shard_record(),
     )
+    if not cells:
+        # More shards than cells: an empty but valid results file, so a job matrix that asked
+        # for too many shards still merges, and coverage checks see the shard was there.
+        progress(
+            "note",
+            {
+                "text": f"shard {selection.shard} has no cells (the selection has "
+                f"{len(selection.cells())}); nothing to build, writing an empty results.json"
+            },
+        )
+        result.finished = _now()
+        _save(result, settings.out, started, None)
+        return result
     ctx: Context | None = None
     try:
         setup_start = time.monotonic()
@@ -150,7 +179,7 @@ def execute(
             switch_python=settings.switch_python,
         )
         ctx.timer.add("setup", time.monotonic() - setup_start)
-        for cell in selection.cells():
+        for cell in cells:
             progress("cell-start", {"cell": cell})
             result.cells.append(run_cell(ctx, cell, progress))
             _save(result, settings.out, started, ctx)

@@ -70,13 +70,13 @@ def project_sample(path: Path) -> Sample:
     manifests = cargo_manifests(root)
     if not manifests:
         raise UsageError(f"--project {path}: no Cargo.toml, so not a Rust extension project")
-    if not any(_PYO3_DEP.search(m.read_text()) for m in manifests):
+    if not any(_PYO3_DEP.search(m.read_text(encoding="utf-8")) for m in manifests):
         raise UsageError(f"--project {path}: no Cargo.toml depends on pyo3, so not a pyo3 project")
     modules = [
         rs
         for m in manifests
         for rs in sorted((m.parent / "src").rglob("*.rs"))
-        if "#[pymodule" in rs.read_text(errors="replace")
+        if "#[pymodule" in rs.read_text(encoding="utf-8", errors="replace")
     ]
     edit = modules[0] if modules else manifests[0].parent / "src" / "lib.rs"
     return Sample(
@@ -92,7 +92,7 @@ def project_sample(path: Path) -> Sample:
 
 def project_requirements(root: Path) -> list[str]:
     """Build requirements and runtime dependencies, for the offline wheelhouse."""
-    data = toml.loads((root / "pyproject.toml").read_text())
+    data = toml.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     build = data.get("build-system", {}).get("requires", [])
     runtime = data.get("project", {}).get("dependencies", [])
     return [str(r) for r in (*build, *runtime)]

@@ -49,7 +49,7 @@ def package_roots(tree: Path) -> dict[str, Path]:
     roots = {}
     for manifest in cargo_manifests(tree):
         try:
-            name = toml.loads(manifest.read_text()).get("package", {}).get("name")
+            name = toml.loads(manifest.read_text(encoding="utf-8")).get("package", {}).get("name")
         except toml.TOMLDecodeError:
             continue
         if isinstance(name, str):
@@ -80,11 +80,11 @@ def make_work_copy(
     shutil.copytree(sample.directory, dest, ignore=_IGNORED, dirs_exist_ok=True)
     if sample.pyo3_selectable:
         for manifest in cargo_manifests(dest):
-            manifest.write_text(set_pyo3_version(manifest.read_text(), pyo3.version))
+            manifest.write_text(set_pyo3_version(manifest.read_text(encoding="utf-8"), pyo3.version))
     root = root_manifest(dest)
-    root.write_text(add_patch_overrides(root.read_text(), pyo3.overrides))
+    root.write_text(add_patch_overrides(root.read_text(encoding="utf-8"), pyo3.overrides))
     if variant is not None and sample.variant_file is not None:
-        (dest / sample.variant_file).write_text(variant + "\n")
+        (dest / sample.variant_file).write_text(variant + "\n", encoding="utf-8")
     return dest
 
 
@@ -101,7 +101,7 @@ def locked_version(tree: Path, crate: str) -> str | None:
     lock = root_manifest(tree).parent / "Cargo.lock"
     if not lock.exists():
         return None
-    for package in toml.loads(lock.read_text()).get("package", []):
+    for package in toml.loads(lock.read_text(encoding="utf-8")).get("package", []):
         if package.get("name") == crate:
             return str(package["version"])
     return None

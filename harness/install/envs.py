@@ -6,11 +6,13 @@ Nothing is ever installed into the environment the harness itself runs from.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
+from typing import Any
 
 from harness.errors import HarnessError
 from harness.install.cache import Cache, digest, locked
@@ -20,22 +22,66 @@ from harness.process import run
 _PROBE = (
     "import json, sys, sysconfig; print(json.dumps({"
     "'executable': sys.executable,"
-    "'base_executable': getattr(sys, '_base_executable', sys.executable),"
+    "'base_executable': getattr(sys, '_base_executable', None),"
+    "'prefix': sys.prefix,"
+    "'base_prefix': sys.base_prefix,"
+    "'platform': sys.platform,"
     "'version': '.'.join(map(str, sys.version_info[:3])),"
     "'implementation': sys.implementation.name,"
     "'ext_suffix': sysconfig.get_config_var('EXT_SUFFIX'),"
     "'gil_disabled': bool(sysconfig.get_config_var('Py_GIL_DISABLED')),"
     "}))"
 )
+# A macOS framework build's real binary, inside an app bundle the framework's bin/ stub execs:
+# .../Python.framework/Versions/3.10/Resources/Python.app/Contents/MacOS/Python
+_FRAMEWORK_APP = re.compile(
+    r"(?P<versions>.+/Versions/(?P<version>\d+\.\d+))/Resources/Python(?P<t>T?)\.app/Contents/MacOS/Python(?P=t)"
+)
 MARKER = ".harness-env.json"
 
 
-def bin_dir(root: Path) -> Path:
-    return root / ("Scripts" if sys.platform == "win32" else "bin")
+def bin_dir(root: Path, platform: str = sys.platform) -> Path:
+    """Where an environment keeps its interpreter and scripts: ``Scripts`` on Windows."""
+    return root / ("Scripts" if platform == "win32" else "bin")
 
 
-def executable(root: Path, name: str) -> Path:
-    return bin_dir(root) / (f"{name}.exe" if sys.platform == "win32" else name)
+def exe_name(name: str, platform: str = sys.platform) -> str:
+    return f"{name}.exe" if platform == "win32" else name
+
+
+def executable(root: Path, name: str, platform: str = sys.platform) -> Path:
+    return bin_dir(root, platform) / exe_name(name, platform)
+
+
+def _same_file_name(a: str, b: str, platform: str) -> bool:
+    if platform == "win32":  # case-insensitive, and either separator
+        return a.replace("/", "\\").lower() == b.replace("/", "\\").lower()
+    return a == b
+
+
+def base_executable(facts: Mapping[str, Any]) -> str:
+    """The stable interpreter behind a (virtual) environment, from the probe's ``facts``.
+
+    It is what ``PYO3_BASE_PYTHON`` names and what keys the harness's environments, so it must
+    be the same path for every environment made from one installation.
+    """
+    platform, executable_ = str(facts["platform"]), str(facts["executable"])
+    base = str(facts.get("base_executable") or executable_)
+    if platform == "darwin":
+        # Python 3.10's venvs report the framework's app-bundle binary; 3.11+ report the
+        # bin/ stub (getpath: "that bundle is an implementation detail"). Use the stub always.
+        bundled = _FRAMEWORK_APP.fullmatch(base)
+        if bundled:
+            suffix = "t" if bundled["t"] else ""
+            return f"{bundled['versions']}/bin/python{bundled['version']}{suffix}"
+    in_venv = facts.get("prefix") != facts.get("base_prefix")
+    if platform == "win32" and in_venv and _same_file_name(base, executable_, platform):
+        # An environment whose python.exe is a copy (no redirector) reports itself; the
+        # installation keeps python.exe (python3.13t.exe when free-threaded) in its prefix.
+        version = ".".join(str(facts.get("version", "")).split(".")[:2])
+        name = f"python{version}t.exe" if facts.get("gil_disabled") else "python.exe"
+        return str(PureWindowsPath(str(facts["base_prefix"])) / name)
+    return base
 
 
 @dataclass(frozen=True)
@@ -56,9 +102,20 @@ class Interpreter:
         return f"{self.implementation}{short}-{digest(self.base_executable, self.version)}"
 
 
+def interpreter_from(facts: Mapping[str, Any]) -> Interpreter:
+    return Interpreter(
+        executable=str(facts["executable"]),
+        base_executable=base_executable(facts),
+        version=str(facts["version"]),
+        implementation=str(facts["implementation"]),
+        ext_suffix=str(facts["ext_suffix"] or ""),
+        gil_disabled=bool(facts["gil_disabled"]),
+    )
+
+
 def probe(python: str | Path, env: Mapping[str, str]) -> Interpreter:
     out = run([python, "-c", _PROBE], cwd=Path.cwd(), env=env).output
-    return Interpreter(**json.loads(out.strip().splitlines()[-1]))
+    return interpreter_from(json.loads(out.strip().splitlines()[-1]))
 
 
 @dataclass(frozen=True)
@@ -76,7 +133,7 @@ class PythonEnv:
 
 def _is_complete(root: Path, expected: Mapping[str, object]) -> bool:
     try:
-        return bool(json.loads((root / MARKER).read_text()) == expected)
+        return bool(json.loads((root / MARKER).read_text(encoding="utf-8")) == expected)
     except (OSError, json.JSONDecodeError):
         return False
 
@@ -90,13 +147,15 @@ def ensure_env(
     env: Mapping[str, str],
     creator: Path | None,
     refresh: bool = False,
+    root: Path | None = None,
 ) -> PythonEnv:
     """An environment with exactly ``requirements`` installed, made once and reused.
 
     ``creator`` is a virtualenv executable; None uses the stdlib ``venv`` (only for the
-    bootstrap environment that holds virtualenv itself).
+    bootstrap environment that holds virtualenv itself). ``root`` puts it somewhere private
+    instead of the shared cache (for an environment that is remade and changed every time).
     """
-    root = cache.envs / f"{name}-{interpreter.key}"
+    root = root or cache.envs / f"{name}-{interpreter.key}"
     expected = {"requirements": requirements, "interpreter": interpreter.base_executable}
     pip_env = {**env, "PIP_CACHE_DIR": str(cache.pip_cache), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     with locked(root):
@@ -118,7 +177,7 @@ def ensure_env(
                 raise HarnessError(
                     f"could not install {', '.join(requirements)} into {root}:\n{exc}"
                 ) from exc
-            (root / MARKER).write_text(json.dumps(expected))
+            (root / MARKER).write_text(json.dumps(expected), encoding="utf-8")
     return PythonEnv(root=root, requirements=tuple(requirements))
 
 

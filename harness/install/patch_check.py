@@ -54,7 +54,7 @@ def rust_version_gate(tree: Path, env: Mapping[str, str]) -> str | None:
     manifest = tree / "Cargo.toml"
     if not manifest.exists():
         return None
-    data = toml.loads(manifest.read_text())
+    data = toml.loads(manifest.read_text(encoding="utf-8"))
     wanted = data.get("workspace", {}).get("package", {}).get("rust-version") or data.get("package", {}).get(
         "rust-version"
     )
@@ -185,11 +185,13 @@ def _upstream_tests(
     if not spec_file.exists():
         result.notes.append(f"no {spec_file.name} for {tool} {version}: upstream tests not run")
         return
-    spec: dict[str, Any] = toml.loads(spec_file.read_text())
+    spec: dict[str, Any] = toml.loads(spec_file.read_text(encoding="utf-8"))
     result.not_run = [{"test": str(n["test"]), "reason": str(n["reason"])} for n in spec.get("not_run", [])]
     command = [str(c) for c in spec["command"]]
     test_env = {**env, **{k: str(v) for k, v in spec.get("env", {}).items()}}
     if PACKAGES[tool] is not None and command[0] == "python":
+        # Private to this check (beside the tree, in its scratch dir): the tree is installed
+        # into it, so a shared one would be remade under a concurrent check's running tests.
         venv = ensure_env(
             cache,
             f"upstream-tests-{tool}-{version}",
@@ -198,6 +200,7 @@ def _upstream_tests(
             env=env,
             creator=None,
             refresh=True,
+            root=tree.parent / "upstream-tests-env",
         )
         install = ["-e", str(tree)] if spec.get("install", "regular") == "editable" else [str(tree)]
         run(

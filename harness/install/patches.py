@@ -49,7 +49,7 @@ def load_series(tool: str, version: str) -> Series:
     if not series_file.exists():
         have = ", ".join(available(tool)) or "none"
         raise HarnessError(f"no patch series for {tool} {version} in {directory.parent}; available: {have}")
-    names = [line.strip() for line in series_file.read_text().splitlines()]
+    names = [line.strip() for line in series_file.read_text(encoding="utf-8").splitlines()]
     patches = tuple(directory / n for n in names if n and not n.startswith("#"))
     missing = [p.name for p in patches if not p.exists()]
     if missing:

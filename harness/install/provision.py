@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.install.cache import Cache, digest, locked
-from harness.install.envs import Interpreter, PythonEnv, ensure_env, probe
+from harness.install.envs import Interpreter, PythonEnv, ensure_env, exe_name, probe
 from harness.install.frontends import FrontendSpec, Installed
 from harness.install.probe import ensure_probe_wheel
 from harness.install.recipes import build_with, load_recipe
@@ -96,7 +96,7 @@ class Provisioner:
         """A uv binary built from ``tree`` (reused unless ``every_run`` or --refresh)."""
         recipe = load_recipe("uv", self.pins.uv_source)
         outdir = self.cache.root / "artifacts" / f"uv-{label}"
-        binary = outdir / "uv"
+        binary = outdir / exe_name("uv")
         with locked(outdir):
             if binary.exists() and not every_run and not self.refresh:
                 return binary
@@ -255,6 +255,8 @@ class Provisioner:
                         python=self.tools.python,
                     )
                     artifact = built.artifact.name
-                marker.write_text(json.dumps({"maturin": artifact, "source": tree.describe()}))
+                marker.write_text(
+                    json.dumps({"maturin": artifact, "source": tree.describe()}), encoding="utf-8"
+                )
                 self._record(f"maturin wheel from {tree.describe()}", start)
         return dest

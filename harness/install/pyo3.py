@@ -35,7 +35,9 @@ class Pyo3:
 
 def honours_base_python(source: Path) -> bool:
     """Whether a pyo3-build-config source tree already reads PYO3_BASE_PYTHON."""
-    return any(BASE_VAR in p.read_text(errors="replace") for p in (source / "src").rglob("*.rs"))
+    return any(
+        BASE_VAR in p.read_text(encoding="utf-8", errors="replace") for p in (source / "src").rglob("*.rs")
+    )
 
 
 def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str, str]) -> Pyo3:
@@ -51,7 +53,7 @@ def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str,
             shutil.rmtree(patched, ignore_errors=True)
             shutil.copytree(pristine, patched)
             apply_series(series, patched, env)
-            (patched / ".harness-applied").write_text(series.digest)
+            (patched / ".harness-applied").write_text(series.digest, encoding="utf-8")
     return Pyo3(
         version=version,
         support="patched",

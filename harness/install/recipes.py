@@ -8,6 +8,7 @@ environment, and where the artifact lands. ``{outdir}`` in the command is replac
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ def load_recipe(tool: str, version: str, name: str = "build.toml") -> Recipe:
     if not path.exists():
         raise HarnessError(f"no build recipe {path}")
     try:
-        data = toml.loads(path.read_text())
+        data = toml.loads(path.read_text(encoding="utf-8"))
         return Recipe(
             path=path,
             command=[str(c) for c in data["command"]],
@@ -41,6 +42,13 @@ def load_recipe(tool: str, version: str, name: str = "build.toml") -> Recipe:
         )
     except (KeyError, TypeError, toml.TOMLDecodeError) as exc:
         raise HarnessError(f"malformed build recipe {path}: {exc!r}") from exc
+
+
+def artifact_path(binary: Path, platform: str = sys.platform) -> Path:
+    """Recipes name binaries as on Unix (``target/fast-build/uv``); cargo adds ``.exe`` on Windows."""
+    if platform == "win32" and not binary.suffix:
+        return binary.with_name(binary.name + ".exe")
+    return binary
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ def build_with(
     log: Path,
     python: Path | None = None,
     target_dir: Path | None = None,
+    platform: str = sys.platform,
 ) -> Built:
     """Run ``recipe`` in ``tree``; the artifact is copied into ``outdir``."""
     outdir.mkdir(parents=True, exist_ok=True)
@@ -81,6 +90,7 @@ def build_with(
         produced = target_dir.joinpath(*relative.parts[1:])
     else:
         produced = tree / relative
+    produced = artifact_path(produced, platform)
     if not produced.exists():
         raise HarnessError(f"{recipe.path}: expected {produced} after the build (log {log})")
     artifact = outdir / produced.name

@@ -71,7 +71,7 @@ def sdist(cache: Cache, package: str, version: str) -> Path:
             [top] = list(staging.iterdir())
             top.rename(unpacked)
             staging.rmdir()
-            (unpacked / ".harness-complete").write_text(filename)
+            (unpacked / ".harness-complete").write_text(filename, encoding="utf-8")
     return unpacked
 
 
@@ -95,5 +95,5 @@ def source_tree(
             shutil.rmtree(tree.parent, ignore_errors=True)
             shutil.copytree(pristine, tree, ignore=shutil.ignore_patterns(".harness-complete"))
             apply_series(series, tree, env)
-            (tree / ".harness-applied").write_text(series.digest)
+            (tree / ".harness-applied").write_text(series.digest, encoding="utf-8")
     return SourceTree(package, version, tree, series)

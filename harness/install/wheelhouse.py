@@ -33,7 +33,7 @@ def ensure_wheelhouse(
     with locked(root):
         done: list[str] = []
         if marker.exists() and not refresh:
-            done = json.loads(marker.read_text())
+            done = json.loads(marker.read_text(encoding="utf-8"))
         if key not in done:
             root.mkdir(parents=True, exist_ok=True)
             pip_env = {**env, "PIP_CACHE_DIR": str(cache.pip_cache), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
@@ -52,5 +52,5 @@ def ensure_wheelhouse(
                 cwd=cache.root,
                 env=pip_env,
             )
-            marker.write_text(json.dumps([*done, key]))
+            marker.write_text(json.dumps([*done, key]), encoding="utf-8")
     return root

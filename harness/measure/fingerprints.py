@@ -188,7 +188,7 @@ def _read_unit(profile: str, unit_dir: Path) -> Unit | None:
     hash_file = min(hash_files, key=lambda p: p.name)
     json_file = hash_file.with_name(hash_file.name + ".json")
     try:
-        fingerprint = json.loads(json_file.read_text()) if json_file.exists() else {}
+        fingerprint = json.loads(json_file.read_text(encoding="utf-8")) if json_file.exists() else {}
     except json.JSONDecodeError:
         fingerprint = {}
     dep_file = unit_dir / f"dep-{hash_file.name}"
@@ -198,7 +198,7 @@ def _read_unit(profile: str, unit_dir: Path) -> Unit | None:
         package=package_of(unit_dir.name),
         kind=unit_kind(hash_file.name),
         target=hash_file.name,
-        hash=hash_file.read_text().strip(),
+        hash=hash_file.read_text(encoding="utf-8").strip(),
         mtime_ns=hash_file.stat().st_mtime_ns,
         fingerprint=fingerprint,
         dep_info=dep_info,

@@ -80,7 +80,7 @@ def check_wheel(
         done = run(step, cwd=workdir, env=env, check=False)
         transcript.append(f"$ {' '.join(map(str, step))}\n{done.output}")
         if done.returncode != 0:
-            log.write_text("\n".join(transcript))
+            log.write_text("\n".join(transcript), encoding="utf-8")
             return WheelCheck(wheel.name, wheel_tags(wheel.name), False, modules, done.output.strip()[-2000:])
-    log.write_text("\n".join(transcript))
+    log.write_text("\n".join(transcript), encoding="utf-8")
     return WheelCheck(wheel.name, wheel_tags(wheel.name), True, modules, transcript[-1].strip()[-500:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from harness.measure.causes import Cause, describe
@@ -12,11 +13,22 @@ from harness.report.stats import WIDE_RELATIVE, WIDE_SECONDS, repeated, scenario
 
 
 def short_path(value: str | None, keep: int = 4) -> str | None:
-    """Keep the informative tail of long paths: ``.../builds-v0/.tmpAb12/bin/python``."""
-    if value is None or "/" not in value:
+    """Keep the informative tail of long paths: ``.../builds-v0/.tmpAb12/bin/python``.
+
+    Windows paths keep their own separator: ``...\\builds-v0\\.tmpAb12\\Scripts\\python.exe``.
+    """
+    if value is None:
         return value
-    parts = value.split("/")
-    return value if len(parts) <= keep + 1 else ".../" + "/".join(parts[-keep:])
+    parts = re.split(r"[\\/]", value)
+    if len(parts) <= keep + 1:
+        return value
+    sep = "\\" if value.count("\\") > value.count("/") else "/"
+    return "..." + sep + sep.join(parts[-keep:])
+
+
+def escape(text: str) -> str:
+    """Markdown drops a backslash before punctuation (``\\.tmp`` shows as ``.tmp``): double it."""
+    return text.replace("\\", "\\\\")
 
 
 def cause_lines(record: BuildRecord, *, full: bool) -> list[str]:
@@ -94,7 +106,7 @@ def _root_cause(cell: CellResult) -> str:
         return "–"
     if not warm.causes:
         return "nothing recompiled"
-    return "<br>".join(cause_lines(warm, full=False)) or "cascade only"
+    return "<br>".join(escape(line) for line in cause_lines(warm, full=False)) or "cascade only"
 
 
 # Scenarios shown as a "recompiled" column only when the run has them.
@@ -151,7 +163,7 @@ def _details(cell: CellResult) -> str:
             )
         if b.scenario != "cold":
             for text in cause_lines(b, full=True):
-                lines.append(f"  - cause: {text}")
+                lines.append(f"  - cause: {escape(text)}")
         if b.wheel:
             verdict = "imports and works" if b.wheel["ok"] else f"FAILED: {b.wheel['detail'][-300:]}"
             lines.append(f"  - wheel `{b.wheel['file']}`: {verdict}")

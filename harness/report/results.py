@@ -88,6 +88,9 @@ class RunResult:
     timing: dict[str, float] = field(default_factory=dict)
     # Environments installed and tools built during the run, with their wall seconds.
     installs: list[dict[str, Any]] = field(default_factory=list)
+    # A sharded run (--shard I/N): {"index", "count", "cells": every cell id of the whole
+    # selection, "assigned": this shard's}; None when the run was not sharded.
+    shard: dict[str, Any] | None = None
     schema_version: int = SCHEMA_VERSION
     harness_version: str = ""
     # Set by `pyo3-harness report` when it merges results files: one entry per source run, with
@@ -119,4 +122,4 @@ def write_results(result: RunResult, path: Path) -> None:
 
 
 def read_results(path: Path) -> RunResult:
-    return RunResult.from_json(json.loads(path.read_text()))
+    return RunResult.from_json(json.loads(path.read_text(encoding="utf-8")))

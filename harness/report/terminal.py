@@ -14,12 +14,13 @@ from harness.report.results import BuildRecord
 class ProgressPrinter:
     """Prints one line per event; on a terminal, also ticks the running build's elapsed time."""
 
-    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
         self.total = total
-        self.stream = stream
+        # Looked up now, not at import: whoever replaced sys.stderr since (pytest) gets the output.
+        self.stream = stream or sys.stderr
         self.started = time.monotonic()
         self.index = 0
-        self._tty = stream.isatty()
+        self._tty = self.stream.isatty()
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
 
