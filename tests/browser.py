@@ -7,6 +7,7 @@ browser tests skip, unless ``PYO3_HARNESS_REQUIRE_CHROMIUM=1`` (CI sets it) make
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +18,8 @@ from harness.report.charts import CAUSE_COLOURS, SECONDS_COLOUR
 from tests.png import Image, read_png
 
 NAMES = ("chromium", "chromium-browser", "google-chrome")
+# The legends' swatches are 12 px wide: a run of one colour this long is always a bar.
+BAR = 20
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
@@ -60,3 +63,17 @@ def screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 2400) 
     done = subprocess.run(argv, cwd=png.parent, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and png.exists(), f"chromium failed:\n{done.stdout}\n{done.stderr}"
     return read_png(png)
+
+
+def bars(image: Image, colour: tuple[int, int, int], length: int = BAR) -> int:
+    """How many bars of ``colour`` at least ``length`` px long: bands of consecutive rows that
+    hold such a run."""
+    pixel = re.escape(bytes(colour)) + (b"." if image.channels == 4 else b"")
+    runs = re.compile(b"(?:" + pixel + b"){" + str(length).encode() + b",}", re.DOTALL)
+    found, inside = 0, False
+    for row in image.rows:
+        # A match that starts mid-pixel is a coincidence of bytes, not a colour.
+        hit = any(m.start() % image.channels == 0 for m in runs.finditer(row))
+        found += hit and not inside
+        inside = hit
+    return found

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,22 +20,6 @@ class Image:
     height: int
     channels: int  # 3 (RGB) or 4 (RGBA)
     rows: list[bytes]  # unfiltered scanlines
-
-    def pixel(self, x: int, y: int) -> tuple[int, int, int]:
-        start = x * self.channels
-        r, g, b = self.rows[y][start : start + 3]
-        return r, g, b
-
-    def colours(self) -> Counter[tuple[int, int, int]]:
-        """How many pixels have each RGB colour."""
-        found: Counter[tuple[int, int, int]] = Counter()
-        step = self.channels
-        for row in self.rows:
-            found.update(zip(row[0::step], row[1::step], row[2::step], strict=True))
-        return found
-
-    def crop(self, top: int, bottom: int) -> Image:
-        return Image(self.width, bottom - top, self.channels, self.rows[top:bottom])
 
 
 def _paeth(a: int, b: int, c: int) -> int:
@@ -99,17 +82,3 @@ def read_png(path: Path) -> Image:
         rows.append(line)
         previous = line
     return Image(width, height, channels, rows)
-
-
-def write_png(image: Image, path: Path) -> None:
-    """Unfiltered, for crops of screenshots (the README's picture)."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    colour = 2 if image.channels == 3 else 6
-    header = struct.pack(">IIBBBBB", image.width, image.height, 8, colour, 0, 0, 0)
-    raw = b"".join(b"\x00" + row for row in image.rows)
-    path.write_bytes(
-        _SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
-    )

@@ -89,6 +89,8 @@ class ScenarioChange:
             return "new scenario"
         if self.after is None:
             return "scenario no longer run"
+        if self.before.failed and self.after.failed:
+            return f"fails in both ({self.after.failed} of {self.after.attempts} attempt(s) now)"
         if self.regressions:
             return "REGRESSION: " + "; ".join(self.regressions)
         if self.improvements:

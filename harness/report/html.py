@@ -14,7 +14,14 @@ from typing import Any
 from harness.report.charts import CAUSE_COLOURS, CAUSE_LABELS, SECONDS_COLOUR, cell_chart, scales
 from harness.report.compare import Comparison
 from harness.report.decision import CHECKS, decision_rows
-from harness.report.markdown import NOISE_RULE, SPREAD_RULE, cause_lines, frontend_label, sample_label
+from harness.report.markdown import (
+    NOISE_RULE,
+    SPREAD_RULE,
+    cause_lines,
+    figures,
+    frontend_label,
+    sample_label,
+)
 from harness.report.results import BuildRecord, CellResult, RunResult
 from harness.report.stats import repeated, scenario_stats
 
@@ -259,8 +266,8 @@ def _comparison(comparison: Comparison) -> str:
                 [
                     f"<code>{_e(cell.id)}</code>",
                     _e(change.scenario),
-                    _e(f"{before.first_units} / {before.seconds_text()}") if before else "–",
-                    _e(f"{after.first_units} / {after.seconds_text()}") if after else "–",
+                    _e(figures(before.seconds_text(), before.first_units)) if before else "–",
+                    _e(figures(after.seconds_text(), after.first_units)) if after else "–",
                     "–" if units is None else f"{units:+d}",
                     "–" if seconds is None else f"{seconds:+.1f}",
                     f"{change.threshold:.1f}",

@@ -215,7 +215,7 @@ NOISE_RULE = (
 )
 
 
-def _figures(stats_text: str, units: int | None) -> str:
+def figures(stats_text: str, units: int | None) -> str:
     return f"{'–' if units is None else units} / {stats_text}"
 
 
@@ -244,8 +244,8 @@ def comparison_section(comparison: Comparison) -> str:
                 cols = [
                     cell.id,
                     change.scenario,
-                    _figures(before.seconds_text(), before.first_units) if before else "–",
-                    _figures(after.seconds_text(), after.first_units) if after else "–",
+                    figures(before.seconds_text(), before.first_units) if before else "–",
+                    figures(after.seconds_text(), after.first_units) if after else "–",
                     "–" if units is None else f"{units:+d}",
                     "–" if seconds is None else f"{seconds:+.1f}",
                     f"{change.threshold:.1f}",
@@ -272,7 +272,8 @@ def _measured_on(source: dict[str, Any]) -> str:
 
 
 def _provenance(result: RunResult) -> list[str]:
-    pins = f"Pins: `{result.pins.get('file')}` sha256 {str(result.pins.get('sha256'))[:12]}."
+    where = f"`{result.pins['file']}` " if result.pins.get("file") else ""
+    pins = f"Pins: {where}sha256 {str(result.pins.get('sha256'))[:12]}."
     if not result.sources:
         here = {"toolchain": result.toolchain, "python": result.python, "machine": result.machine}
         return [f"{_measured_on(here)} {pins}"]

@@ -13,9 +13,8 @@ import pytest
 
 from harness.report.results import read_results
 from harness.report.stats import scenario_stats
-from tests.browser import BLUE, CAUSE_RGB, screenshot
+from tests.browser import BLUE, CAUSE_RGB, bars, screenshot
 from tests.e2e.harness_run import REPO, Run, assert_every_wheel_works, run_harness
-from tests.unit.test_html_browser import bars
 
 pytestmark = pytest.mark.e2e
 

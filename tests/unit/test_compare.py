@@ -128,3 +128,14 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "--fail-on-regression needs --compare" in capsys.readouterr().err
     html = (tmp_path / "out" / "report.html").read_text()
     assert "No regressions beyond noise." in html
+
+
+def test_a_build_failing_in_both_runs_is_not_a_new_regression(repeated: RunResult) -> None:
+    failing = copy.deepcopy(repeated)
+    cell = next(c for c in failing.cells if c.id == EXPORTED)
+    first = cell.attempts("warm")[0]
+    first.ok, first.error = False, "build failed with exit 1"
+    comparison = compare(failing, failing, "b.json")
+    assert comparison.regressions == []
+    assert _verdicts(comparison)[(EXPORTED, "warm")] == "fails in both (1 of 3 attempt(s) now)"
+    assert "| – / 0.3 (0.3–0.3) |" in comparison_section(comparison)

@@ -6,29 +6,12 @@ one scale: 300 px for the slowest build (18.1 s) and 100 px per crate recompiled
 """
 
 import copy
-import re
 from pathlib import Path
 
 from harness.report import html
 from harness.report.results import RunResult
-from tests.browser import BLUE, CAUSE_RGB, screenshot
+from tests.browser import BLUE, CAUSE_RGB, bars, screenshot
 from tests.png import Image
-
-BAR = 20
-
-
-def bars(image: Image, colour: tuple[int, int, int], length: int = BAR) -> int:
-    """How many bars of ``colour`` at least ``length`` px long: bands of consecutive rows that
-    hold such a run."""
-    pixel = re.escape(bytes(colour)) + (b"." if image.channels == 4 else b"")
-    runs = re.compile(b"(?:" + pixel + b"){" + str(length).encode() + b",}", re.DOTALL)
-    found, inside = 0, False
-    for row in image.rows:
-        # A match that starts mid-pixel is a coincidence of bytes, not a colour.
-        hit = any(m.start() % image.channels == 0 for m in runs.finditer(row))
-        found += hit and not inside
-        inside = hit
-    return found
 
 
 def _shoot(result: RunResult, tmp_path: Path, name: str) -> Image:
