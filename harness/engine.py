@@ -10,11 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from harness import _toml as toml
+from harness.build.project import build_requirements, project_name
 from harness.build.pyo3_config import generate_config_file
 from harness.build.samples import SAMPLES, Sample, parse_sample
 from harness.build.scenarios import SCENARIOS, Scenario
-from harness.build.strategies import STRATEGIES, Strategy, StrategyContext, target_dir
+from harness.build.strategies import STRATEGIES, Strategy, StrategyContext
 from harness.build.workcopy import (
     add_patch_overrides,
     fetch_crates,
@@ -256,7 +256,7 @@ def measured_build(
     )
     added = {**invocation.env, **strategy.environment(sctx)}
     # An sdist build's target dir lives in the frontend's temp dir unless the strategy moves it.
-    target = target_dir(strategy, sctx) or (None if scenario.sdist else root_manifest(src).parent / "target")
+    target = strategy.target_dir(sctx) or (None if scenario.sdist else root_manifest(src).parent / "target")
     # The first attempt keeps the plain names (warm.log), so single runs look as they always did.
     stem = scenario.name if attempt == 0 else f"{scenario.name}.attempt{attempt}"
     log = logs / f"{stem}.log"
@@ -367,17 +367,6 @@ def _prepare_work_copy(
     return pyo3
 
 
-def _build_requirements(src: Path, wheelhouse: Path) -> tuple[str, ...]:
-    """pip arguments installing the project's build requirements from the wheelhouse."""
-    data = toml.loads((src / "pyproject.toml").read_text())
-    requires = [str(r) for r in data.get("build-system", {}).get("requires", [])]
-    return ("--find-links", str(wheelhouse), *requires)
-
-
-def _project_name(src: Path) -> str:
-    return str(toml.loads((src / "pyproject.toml").read_text()).get("project", {}).get("name", src.name))
-
-
 def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     sample, variant = ctx.sample(cell.sample)
     spec = parse_frontend(cell.frontend)
@@ -412,12 +401,13 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         )
         pyo3 = _prepare_work_copy(ctx, cell, sample, variant, src, logs)
         result.pyo3, result.pyo3_support = pyo3.version, pyo3.describe()
-        extra = _build_requirements(src, wheelhouse) if strategy.preinstall else ()
+        # pip arguments: the project's build requirements, from the wheelhouse.
+        extra = ("--find-links", str(wheelhouse), *build_requirements(src)) if strategy.preinstall else ()
         installed = ctx.frontend(cell.frontend, patched=strategy.frontend_patch, extra=extra)
         result.frontend_version, result.frontend_source = installed.version, installed.source
         result.frontend_patch = installed.patch_digest
         strategy.prepare(
-            StrategyContext(frontend_python=installed.interpreter, workdir=workdir), _project_name(src)
+            StrategyContext(frontend_python=installed.interpreter, workdir=workdir), project_name(src)
         )
     except HarnessError as exc:
         result.error = str(exc)

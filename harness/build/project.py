@@ -11,6 +11,7 @@ import re
 import shutil
 import tarfile
 from pathlib import Path
+from typing import Any
 
 from harness import _toml as toml
 from harness.build.samples import Sample
@@ -90,16 +91,26 @@ def project_sample(path: Path) -> Sample:
     )
 
 
+def _pyproject(root: Path) -> dict[str, Any]:
+    data: dict[str, Any] = toml.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    return data
+
+
+def build_requirements(root: Path) -> list[str]:
+    return [str(r) for r in _pyproject(root).get("build-system", {}).get("requires", [])]
+
+
 def project_requirements(root: Path) -> list[str]:
     """Build requirements and runtime dependencies, for the offline wheelhouse."""
-    data = toml.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    build = data.get("build-system", {}).get("requires", [])
-    runtime = data.get("project", {}).get("dependencies", [])
-    return [str(r) for r in (*build, *runtime)]
+    runtime = _pyproject(root).get("project", {}).get("dependencies", [])
+    return [*build_requirements(root), *(str(r) for r in runtime)]
+
+
+def project_name(root: Path) -> str:
+    return str(_pyproject(root).get("project", {}).get("name", root.name))
 
 
 def project_backend(root: Path) -> str:
     """``maturin`` or ``setuptools-rust``, from the project's build-system table."""
-    data = toml.loads((root / "pyproject.toml").read_text()).get("build-system", {})
-    requires = " ".join(str(r) for r in data.get("requires", []))
+    requires = " ".join(build_requirements(root))
     return "setuptools-rust" if "setuptools-rust" in requires or "setuptools_rust" in requires else "maturin"

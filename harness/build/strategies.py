@@ -55,6 +55,10 @@ class Strategy:
     def prepare(self, ctx: StrategyContext, project_name: str) -> None:
         """Write what the strategy configures once per cell, before the first build."""
 
+    def target_dir(self, ctx: StrategyContext) -> Path | None:
+        """Where the strategy points cargo's target dir (None: the project's own target/)."""
+        return None
+
 
 class Stock(Strategy):
     name = "stock"
@@ -137,27 +141,29 @@ class NoIsolation(Strategy):
     upstream = "nothing (works today, giving up build isolation)"
 
 
-class MaturinBasePython(Strategy):
+class BackendBasePython(Strategy):
+    """A backend's own opt-in to hand cargo the base interpreter instead of the build env's."""
+
+    variable: str = ""
+
+    def environment(self, ctx: StrategyContext) -> dict[str, str]:
+        return {self.variable: "1"}
+
+
+class MaturinBasePython(BackendBasePython):
     name = "maturin-base-python"
-    description = "MATURIN_PEP517_USE_BASE_PYTHON=1: maturin hands cargo the base interpreter (maturin only)"
+    variable = "MATURIN_PEP517_USE_BASE_PYTHON"
+    description = f"{variable}=1: maturin hands cargo the base interpreter (maturin only)"
     backends = ("maturin",)
     upstream = "nothing (maturin's opt-in; each user sets it)"
 
-    def environment(self, ctx: StrategyContext) -> dict[str, str]:
-        return {"MATURIN_PEP517_USE_BASE_PYTHON": "1"}
 
-
-class SetuptoolsRustBasePython(Strategy):
+class SetuptoolsRustBasePython(BackendBasePython):
     name = "setuptools-rust-base-python"
-    description = (
-        "SETUPTOOLS_RUST_PEP517_USE_BASE_PYTHON=1: setuptools-rust hands cargo the base "
-        "interpreter (setuptools-rust only)"
-    )
+    variable = "SETUPTOOLS_RUST_PEP517_USE_BASE_PYTHON"
+    description = f"{variable}=1: setuptools-rust hands cargo the base interpreter (setuptools-rust only)"
     backends = ("setuptools-rust",)
     upstream = "nothing (setuptools-rust's opt-in; each user sets it)"
-
-    def environment(self, ctx: StrategyContext) -> dict[str, str]:
-        return {"SETUPTOOLS_RUST_PEP517_USE_BASE_PYTHON": "1"}
 
 
 class UvExtraBuildVariables(Strategy):
@@ -190,8 +196,11 @@ class PersistentTarget(Strategy):
     )
     upstream = "nothing (works today); a persistent cache directory for PEP 517 hooks would make it automatic"
 
+    def target_dir(self, ctx: StrategyContext) -> Path | None:
+        return ctx.workdir / "persistent-target"
+
     def environment(self, ctx: StrategyContext) -> dict[str, str]:
-        return {"CARGO_TARGET_DIR": str(ctx.workdir / "persistent-target")}
+        return {"CARGO_TARGET_DIR": str(self.target_dir(ctx))}
 
 
 class PersistentTargetExported(PersistentTarget):
@@ -225,15 +234,6 @@ STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
     }
 )
 DEFAULT_STRATEGIES = ("stock", "exported", "frontend-patch")
-
-
-def target_dir(strategy: Strategy, ctx: StrategyContext) -> Path | None:
-    """Where the strategy points cargo's target dir, if it moves it."""
-    return (
-        Path(strategy.environment(ctx)["CARGO_TARGET_DIR"])
-        if isinstance(strategy, PersistentTarget)
-        else None
-    )
 
 
 # Options depend on the cell's directory only through paths, so a placeholder context can

@@ -20,6 +20,7 @@ from harness.report.markdown import (
     cause_lines,
     figures,
     frontend_label,
+    root_cause,
     sample_label,
 )
 from harness.report.results import BuildRecord, CellResult, RunResult
@@ -114,17 +115,6 @@ def _seconds(cell: CellResult, scenario: str) -> str:
     return text + (' <span class="warn">wide spread</span>' if stats.wide else "")
 
 
-def _root_cause(cell: CellResult) -> str:
-    if cell.error:
-        return f'<span class="failed">cell failed</span>: {_e(cell.error.splitlines()[0])}'
-    warm = cell.build("warm")
-    if warm is None or not warm.ok:
-        return "–"
-    if not warm.causes:
-        return "nothing recompiled"
-    return "<br>".join(_e(line) for line in cause_lines(warm, full=False)) or "cascade only"
-
-
 def _logs(cell: CellResult) -> str:
     logs = list(dict.fromkeys(b.log for b in cell.builds if b.log))
     if not logs:
@@ -152,7 +142,7 @@ def _cells_table(result: RunResult) -> str:
         row.append(_failure(cold) if cold is not None and not cold.ok else _seconds(cell, "cold"))
         for scenario in scenarios:
             row += [_units(cell, scenario), _seconds(cell, scenario)]
-        row.append(_root_cause(cell))
+        row.append(root_cause(cell, esc=_e, failed='<span class="failed">cell failed</span>'))
         out.append('<tr class="cell-row">' + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
         # The command and logs get a full-width line of their own: long, but needed to act on a row.
         out.append(

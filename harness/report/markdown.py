@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from harness.measure.causes import Cause, describe
@@ -98,15 +99,17 @@ def sample_label(cell: CellResult) -> str:
     return f"{cell.sample} ({cell.variant})" if cell.variant else cell.sample
 
 
-def _root_cause(cell: CellResult) -> str:
+def root_cause(cell: CellResult, *, esc: Callable[[str], str], failed: str) -> str:
+    """The warm rebuild's root causes, one per line, for a table cell (Markdown or HTML:
+    ``esc`` escapes text, ``failed`` marks a cell that could not be prepared)."""
     if cell.error:
-        return f"**cell failed**: {cell.error.splitlines()[0]}"
+        return f"{failed}: {esc(cell.error.splitlines()[0])}"
     warm = cell.build("warm")
     if warm is None or not warm.ok:
         return "–"
     if not warm.causes:
         return "nothing recompiled"
-    return "<br>".join(escape(line) for line in cause_lines(warm, full=False)) or "cascade only"
+    return "<br>".join(esc(line) for line in cause_lines(warm, full=False)) or "cascade only"
 
 
 # Scenarios shown as a "recompiled" column only when the run has them.
@@ -136,7 +139,7 @@ def table(result: RunResult) -> str:
             _seconds(cell, "incremental"),
         ]
         row += [_units(cell, s) for s in optional]
-        row.append(_root_cause(cell))
+        row.append(root_cause(cell, esc=escape, failed="**cell failed**"))
         rows.append("| " + " | ".join(row) + " |")
     return "\n".join(rows)
 
