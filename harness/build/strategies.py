@@ -95,7 +95,7 @@ class BackendPatch(Strategy):
     description = "stock frontend; maturin exports PYO3_BASE_PYTHON itself (our patch), pyo3 honours it"
     base_support = True
     backend_patch = True
-    backends = ("maturin",)
+    # No `backends`: its setuptools-rust rows show that patching maturin does not help them.
     upstream = "pyo3 honouring PYO3_BASE_PYTHON, and maturin exporting it (not setuptools-rust)"
 
 

@@ -93,7 +93,9 @@ def decision_rows(result: RunResult) -> list[DecisionRow]:
     for name, cells in by_strategy.items():
         warm = [b for b in (c.build("warm") for c in cells) if b is not None and b.ok]
         units = tuple(len(b.rebuilt) for b in warm)
-        seconds = round(statistics.median(b.seconds for b in warm), 2) if warm else None
+        # Seconds over every attempt (`run --repeat`), units from each cell's first, as in the cells table.
+        timed = [b.seconds for c in cells for b in c.attempts("warm") if b.ok]
+        seconds = round(statistics.median(timed), 2) if timed else None
         checks = {key: _summary(cells, key) for key in CHECKS}
         strategy = STRATEGIES.get(name)
         upstream = strategy.upstream if strategy else "unknown (strategy not in this harness version)"
