@@ -1,11 +1,15 @@
 """`run --shard I/N`, for real: two shards build exactly the unsharded run's cells, once each,
 and measure the same warm rebuilds."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+from harness.report.results import read_results
+from tests.e2e.harness_run import REPO, Run, assert_every_wheel_works, run_harness
 
 pytestmark = pytest.mark.e2e
 
@@ -50,3 +54,20 @@ def test_warm_rebuilds_agree_per_cell(runs: dict[str, Run]) -> None:
         assert ours.rebuilt == theirs.rebuilt, cell.id
         expected = ["pyo3-ffi", "pyo3", "pyo3-ext"] if cell.strategy == "stock" else []
         assert ours.rebuilt == expected, cell.id
+
+
+def test_report_merges_the_shards_into_the_unsharded_cells(runs: dict[str, Run], module_dir: Path) -> None:
+    out = module_dir / "merged"
+    argv = [sys.executable, "-m", "harness", "report"]
+    argv += [str(runs[k].out / "results.json") for k in ("1/2", "2/2")] + ["--out", str(out)]
+    done = subprocess.run(argv, cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    merged = read_results(out / "results.json")
+    whole = runs["all"].result
+    assert sorted(c.id for c in merged.cells) == sorted(c.id for c in whole.cells)
+    for cell in whole.cells:
+        [again] = [c for c in merged.cells if c.id == cell.id]
+        # Same crates per scenario (a cold build's order depends on cargo's parallel jobs).
+        merged_units = [(b.scenario, sorted(b.rebuilt)) for b in again.builds]
+        assert merged_units == [(b.scenario, sorted(b.rebuilt)) for b in cell.builds], cell.id
+    assert (out / "report.md").exists() and (out / "report.html").exists()
