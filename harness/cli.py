@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from harness import __version__
+from harness import __version__, signals
 from harness.build.project import ACCEPTED as PROJECT_FORMS
 from harness.build.project import project_sample, resolve_project
 from harness.build.samples import SAMPLES, parse_sample
@@ -315,6 +315,7 @@ def utf8_streams(streams: Iterable[TextIO], platform: str = sys.platform) -> Non
 
 def main(argv: list[str] | None = None) -> int:
     utf8_streams((sys.stdout, sys.stderr))
+    signals.install()
     args = build_parser().parse_args(argv)
     try:
         pins = load_pins(getattr(args, "pins", DEFAULT_PINS))
@@ -357,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     except HarnessError as exc:
         print(f"pyo3-harness: {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt as exc:
+        print(f"pyo3-harness: interrupted by {signals.name(exc)}", file=sys.stderr)
+        return signals.exit_code(exc)
     print(table(result))
     print(
         f"\nresults: {args.out / 'results.json'}  report: {args.out / 'report.md'}  logs: {args.out / 'logs'}"

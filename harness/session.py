@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import __version__
+from harness import __version__, signals
 from harness.build.project import project_backend, project_requirements, project_sample
 from harness.build.samples import parse_sample
 from harness.build.strategies import STRATEGIES, not_applicable
 from harness.doctor import render, toolchain_checks
 from harness.engine import PROJECT_PYO3, Cell, Context, Progress, run_cell
-from harness.errors import HarnessError
+from harness.errors import HarnessError, Interrupted
 from harness.install.cache import Cache, write_atomic
 from harness.install.envs import ensure_tools, probe
 from harness.install.frontends import parse_frontend
@@ -83,10 +83,6 @@ class Settings:
     python: str
     refresh: bool
     switch_python: str | None = None
-
-
-class Interrupted(HarnessError):
-    exit_code = 130
 
 
 def _now() -> str:
@@ -183,11 +179,13 @@ def execute(
             progress("cell-start", {"cell": cell})
             result.cells.append(run_cell(ctx, cell, progress))
             _save(result, settings.out, started, ctx)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         result.interrupted = True
         _save(result, settings.out, started, ctx)
         raise Interrupted(
-            f"interrupted: {len(result.cells)} finished cell(s) kept in {settings.out / 'results.json'}"
+            f"interrupted by {signals.name(exc)}: {len(result.cells)} finished cell(s) kept in "
+            f"{settings.out / 'results.json'}",
+            signals.exit_code(exc),
         ) from None
     result.finished = _now()
     _save(result, settings.out, started, ctx)
