@@ -28,8 +28,9 @@ def index_path(name: str) -> str:
     return f"{lower[:2]}/{lower[2:4]}/{lower}"
 
 
-def http_get(url: str) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+def http_get(url: str, accept: str | None = None) -> bytes:
+    headers = {"User-Agent": USER_AGENT, **({"Accept": accept} if accept else {})}
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             data: bytes = response.read()
