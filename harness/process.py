@@ -6,8 +6,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,37 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def _finish(
+    proc: subprocess.Popen[bytes], timeout: float | None, on_line: Callable[[str], None] | None
+) -> tuple[int, bytes]:
+    """Wait for ``proc`` while a thread keeps its output (handing each line to ``on_line``)."""
+    chunks: list[bytes] = []
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            chunks.append(line)
+            if on_line is not None:
+                on_line(line.decode("utf-8", "replace").rstrip("\r\n"))
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        returncode = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        end_group(proc)
+        reader.join(timeout=GRACE_SECONDS)
+        return 124, b"".join(chunks) + f"\ntimed out after {timeout}s".encode()
+    except BaseException:
+        end_group(proc)  # interrupted: leave nothing running
+        raise
+    # A build tool may leave helpers behind in its group after it exits; they would also
+    # keep the output pipe open.
+    end_group(proc, grace=0)
+    reader.join()
+    return returncode, b"".join(chunks)
+
+
 def run(
     cmd: Sequence[str | os.PathLike[str]],
     *,
@@ -108,8 +140,10 @@ def run(
     log: Path | None = None,
     check: bool = True,
     timeout: float | None = None,
+    on_line: Callable[[str], None] | None = None,
 ) -> Completed:
-    """Run ``cmd`` with stdout and stderr merged; optionally tee the whole output to ``log``.
+    """Run ``cmd`` with stdout and stderr merged; optionally tee the whole output to ``log``
+    and hand each line to ``on_line`` as it comes (progress for long builds).
 
     The command runs in a process group of its own; if it times out, or the harness is
     interrupted while it runs, the whole group is ended before this returns or raises.
@@ -129,18 +163,8 @@ def run(
     except FileNotFoundError as exc:
         returncode, raw = 127, f"command not found: {argv[0]} ({exc})".encode()
     else:
-        try:
-            raw, _ = proc.communicate(timeout=timeout)
-            returncode = proc.returncode
-        except subprocess.TimeoutExpired:
-            end_group(proc)
-            returncode, raw = 124, (proc.stdout.read() if proc.stdout else b"")
-            raw += f"\ntimed out after {timeout}s".encode()
-        except BaseException:
-            end_group(proc)  # interrupted: leave nothing running
-            raise
-        # A build tool may leave helpers behind in its group after it exits.
-        end_group(proc, grace=0)
+        returncode, raw = _finish(proc, timeout, on_line)
+    seconds = time.monotonic() - start
     seconds = time.monotonic() - start
     output = raw.decode("utf-8", "replace")
     if log is not None:

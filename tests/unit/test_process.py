@@ -72,3 +72,17 @@ def test_an_interrupt_ends_the_running_group(tmp_path: Path) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert not _group_alive(int(pidfile.read_text()))
+
+
+def test_lines_are_handed_over_as_they_come_and_kept(tmp_path: Path) -> None:
+    seen: list[tuple[str, float]] = []
+    start = time.monotonic()
+    done = run(
+        ["sh", "-c", "echo first; sleep 1; echo second"],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"]},
+        on_line=lambda line: seen.append((line, time.monotonic() - start)),
+    )
+    assert [line for line, _ in seen] == ["first", "second"]
+    assert seen[0][1] < 0.9 <= seen[1][1], "the first line arrived before the command ended"
+    assert done.output == "first\nsecond\n"
