@@ -16,3 +16,9 @@ def test_seconds_from_a_real_warm_build() -> None:
 
 def test_no_finished_line_is_unknown() -> None:
     assert cargo_seconds("error: could not compile `pyo3-ext`\n") is None
+
+
+def test_minutes_from_a_real_uv_build() -> None:
+    # The last lines of the harness's log of building the patched uv 0.12.5 here.
+    log = (LOGS / "uv-build-tail.log").read_text(encoding="utf-8")
+    assert cargo_seconds(log) == 32 * 60 + 34
