@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.report.results import RunResult
+from harness.model.results import RunResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Recorded from real runs (see each file's "command"): uv stock/exported on pyo3 0.29.2 and

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from harness.build.workcopy import root_manifest
 from harness.errors import HarnessError
-from harness.install.cache import locked, write_atomic
+from harness.files import locked, write_atomic
 from harness.process import run
 
 _MARKER = "-- PYO3_PRINT_CONFIG=1 is set, printing configuration and halting compile --"

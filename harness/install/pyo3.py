@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.install.cache import Cache, locked
+from harness.files import filled_once
+from harness.install.cache import Cache
 from harness.install.crates import crate_source
 from harness.install.patches import apply_series, load_series
 
@@ -48,12 +49,13 @@ def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str,
         return Pyo3(version=version, support="native")
     series = load_series("pyo3", version)
     patched = cache.crates / "patched" / f"{CONFIG_CRATE}-{version}-{series.digest}"
-    with locked(patched):
-        if not (patched / ".harness-applied").exists():
-            shutil.rmtree(patched, ignore_errors=True)
-            shutil.copytree(pristine, patched)
-            apply_series(series, patched, env)
-            (patched / ".harness-applied").write_text(series.digest, encoding="utf-8")
+
+    def fill(dest: Path) -> str:
+        shutil.copytree(pristine, dest)
+        apply_series(series, dest, env)
+        return series.digest
+
+    filled_once(patched, fill, marker=".harness-applied")
     return Pyo3(
         version=version,
         support="patched",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.build.samples import SAMPLES
-from harness.report.results import read_results
+from harness.model.results import read_results
 from tests.e2e.harness_run import run_harness, start_harness
 
 pytestmark = pytest.mark.e2e

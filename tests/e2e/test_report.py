@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.report.results import read_results
+from harness.model.results import read_results
 from harness.report.stats import scenario_stats
 from tests.browser import BLUE, CAUSE_RGB, bars, screenshot
 from tests.e2e.harness_run import REPO, Run, assert_every_wheel_works, run_harness

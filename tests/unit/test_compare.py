@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.model.results import RunResult
 from harness.report.compare import Comparison, compare
 from harness.report.markdown import comparison_section
-from harness.report.results import RunResult
 from tests.conftest import REPEATED, SINGLE
 
 STOCK, EXPORTED = "uv--stock--pyo3-ext--pyo3-0.29.2", "uv--exported--pyo3-ext--pyo3-0.29.2"

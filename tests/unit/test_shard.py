@@ -7,9 +7,9 @@ import pytest
 
 from harness.cli import build_parser, main, selection_from
 from harness.errors import UsageError
+from harness.model.results import RunResult
 from harness.pins import load_pins
-from harness.report.results import RunResult
-from harness.session import Selection
+from harness.selection import Selection
 from harness.shard import Shard, parse_shard, shards
 
 SCHEMA = Path(__file__).parents[2] / "schema" / "results.schema.json"
