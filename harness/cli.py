@@ -23,7 +23,7 @@ from harness.install.envs import ensure_tools, probe
 from harness.install.frontends import DEFAULT_FRONTENDS
 from harness.install.patch_check import PACKAGES, all_series, check_series
 from harness.install.patch_check import render as render_checks
-from harness.model.scenarios import DEFAULT_SCENARIOS
+from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins
 from harness.process import clean_environment
 from harness.selection import EXCLUSIVE, Selection
@@ -104,7 +104,7 @@ def _selection_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scenario",
         action="append",
-        help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; cold always runs first)",
+        help=f"scenarios ({many}; default: {','.join(DEFAULT_SCENARIOS)}; {FIRST.name} always runs first)",
     )
 
 
@@ -136,8 +136,8 @@ def _run_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
         "--repeat",
         default="1",
         metavar="N",
-        help="run every scenario but cold N times in each cell; the report gives median, min and max "
-        "(default: 1)",
+        help=f"run every scenario but {FIRST.name} N times in each cell; the report gives median, min "
+        "and max (default: 1)",
     )
     run.add_argument("--project", help=f"build your own pyo3 project instead of samples: {PROJECT_FORMS}")
     run.add_argument(
@@ -152,7 +152,7 @@ def _run_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
     run.add_argument(
         "--switch-python",
-        help="the second base interpreter for the switch-python scenario (default: found on this "
+        help=f"the second base interpreter for the {SWITCHING.name} scenario (default: found on this "
         "machine, e.g. /usr/bin/python3; on Debian installed with apt-get if missing)",
     )
     _common(run)

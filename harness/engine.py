@@ -203,7 +203,7 @@ def _prepare_scenario(cr: CellRun, scenario: Scenario) -> None:
         shutil.rmtree(root_manifest(cr.src).parent / "target", ignore_errors=True)
     if scenario.edits_source:
         with (cr.src / cr.sample.edit).open("a", encoding="utf-8") as handle:
-            handle.write(f"\n// pyo3-frontend-harness: incremental edit at {time.time_ns()}\n")
+            handle.write(f"\n// pyo3-frontend-harness: {scenario.name} edit at {time.time_ns()}\n")
 
 
 def _prepare_work_copy(cr: CellRun) -> Pyo3:

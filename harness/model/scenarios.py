@@ -113,6 +113,7 @@ DEFAULT_SCENARIOS = ("cold", "warm", "incremental")
 # The rebuild reports lead with (warm); the first scenario, which every other one starts from.
 HEADLINE = next(s for s in SCENARIOS.values() if s.headline)
 FIRST = next(s for s in SCENARIOS.values() if s.wipes_target)
+SWITCHING = next(s for s in SCENARIOS.values() if s.switch_python)  # needs --switch-python's interpreter
 
 
 def measures_churn(name: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from harness.model.results import BuildRecord, CellResult
-from harness.model.scenarios import measures_churn
+from harness.model.scenarios import FIRST, measures_churn
 from harness.report.stats import ScenarioStats, scenario_stats
 
 SECONDS_COLOUR = "#1f77b4"
@@ -206,7 +206,9 @@ def cell_chart(cell: CellResult, shared: Scales) -> str:
         parts += _seconds_row(stats, failure, left, y, shared.seconds)
         parts += _crates_row(cell, stats, failure, right, y, shared.crates)
     parts += _axis(left, axis_y, _PANEL_W, shared.seconds, "seconds (wall time of the frontend)", whole=False)
-    parts += _axis(right, axis_y, _PANEL_W, shared.crates, "crates recompiled (not cold)", whole=True)
+    parts += _axis(
+        right, axis_y, _PANEL_W, shared.crates, f"crates recompiled (not {FIRST.name})", whole=True
+    )
     parts += _legend(axis_y + _AXIS_H + 6)
     parts.append("</svg>")
     return "\n".join(parts)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.model.results import CellResult, RunResult
-from harness.model.scenarios import measures_churn
+from harness.model.scenarios import FIRST, measures_churn
 from harness.report.rows import NOTHING, Content, Row, Span, Table, plain
 from harness.report.stats import ScenarioStats, scenario_stats
 
@@ -164,7 +164,7 @@ NOISE_RULE = (
     "increase: counts come from cargo's records, not a clock); or a median slower by more than the "
     f"largest of {NOISE_SECONDS:.1f} s, {NOISE_RELATIVE:.0%} of the baseline median, and either side's "
     "spread (max − min over its attempts). The same margins the other way are improvements; the rest is "
-    "noise. Cold builds are not compared."
+    f"noise. {FIRST.label} builds are not compared."
 )
 COMPARISON_HEAD = ("Cell", "Scenario", "Baseline: crates / s", "Now: crates / s", "Δ crates", "Δ s")
 
