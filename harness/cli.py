@@ -11,10 +11,6 @@ from pathlib import Path
 from typing import TextIO
 
 from harness import __version__, commands
-from harness.build.project import ACCEPTED as PROJECT_FORMS
-from harness.build.project import resolve_project
-from harness.build.samples import DEFAULT_SAMPLES
-from harness.build.strategies import DEFAULT_STRATEGIES
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
 from harness.errors import HarnessError, UsageError, unknown_name
 from harness.files import write_atomic
@@ -29,6 +25,10 @@ from harness.process import clean_environment
 from harness.selection import EXCLUSIVE, Selection
 from harness.session import Settings
 from harness.shard import parse_shard
+from harness.workbench.project import ACCEPTED as PROJECT_FORMS
+from harness.workbench.project import resolve_project
+from harness.workbench.samples import DEFAULT_SAMPLES
+from harness.workbench.strategies import DEFAULT_STRATEGIES
 
 
 def _split(values: Iterable[str] | None) -> list[str]:

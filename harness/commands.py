@@ -11,9 +11,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.build.project import resolve_project
-from harness.build.samples import DEFAULT_SAMPLES, SAMPLES
-from harness.build.strategies import DEFAULT_STRATEGIES, STRATEGIES
 from harness.ci_matrix import github, plan, text
 from harness.doctor import checks, project_checks, render
 from harness.errors import UsageError
@@ -27,6 +24,9 @@ from harness.report.publish import publish
 from harness.report.terminal import ProgressPrinter
 from harness.selection import Selection
 from harness.session import Settings, execute
+from harness.workbench.project import resolve_project
+from harness.workbench.samples import DEFAULT_SAMPLES, SAMPLES
+from harness.workbench.strategies import DEFAULT_STRATEGIES, STRATEGIES
 
 
 def listing(pins: Pins) -> str:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.build.pyo3_config import generate_config_file
 from harness.files import digest
 from harness.install.cache import Cache
 from harness.install.envs import Interpreter, PythonEnv
@@ -18,6 +17,7 @@ from harness.install.pyo3 import Pyo3, prepare
 from harness.install.second_python import second_interpreter
 from harness.install.wheelhouse import ensure_wheelhouse
 from harness.pins import Pins
+from harness.workbench.pyo3_config import generate_config_file
 
 
 @dataclass

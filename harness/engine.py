@@ -9,17 +9,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness.build.project import build_requirements, project_name
-from harness.build.samples import SAMPLES, Sample
-from harness.build.strategies import Strategy, StrategyContext
-from harness.build.workcopy import (
-    add_patch_overrides,
-    fetch_crates,
-    locked_version,
-    make_work_copy,
-    package_roots,
-    root_manifest,
-)
 from harness.context import Context
 from harness.errors import HarnessError
 from harness.install.frontends import BuildPaths, Installed
@@ -35,6 +24,17 @@ from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRec
 from harness.model.scenarios import Scenario
 from harness.process import Completed, run
 from harness.selection import Cell
+from harness.workbench.project import build_requirements, project_name
+from harness.workbench.samples import SAMPLES, Sample
+from harness.workbench.strategies import Strategy, StrategyContext
+from harness.workbench.workcopy import (
+    add_patch_overrides,
+    fetch_crates,
+    locked_version,
+    make_work_copy,
+    package_roots,
+    root_manifest,
+)
 
 Progress = Callable[[str, Mapping[str, object]], None]
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from harness.build.project import project_sample
-from harness.build.samples import DEFAULT_SAMPLES, SAMPLES, Sample, SampleChoice, choose_sample
-from harness.build.strategies import DEFAULT_STRATEGIES, STRATEGIES, Strategy, not_applicable
 from harness.errors import UsageError, unknown_name
 from harness.files import digest
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, FrontendSpec, parse_frontend
 from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, Scenario, ordered
 from harness.shard import Shard
+from harness.workbench.project import project_sample
+from harness.workbench.samples import DEFAULT_SAMPLES, SAMPLES, Sample, SampleChoice, choose_sample
+from harness.workbench.strategies import DEFAULT_STRATEGIES, STRATEGIES, Strategy, not_applicable
 
 EXCLUSIVE = "--project and --sample are exclusive: a run builds samples or your project"
 PROJECT_PYO3 = "project"  # a user's project builds the pyo3 its own lock file names

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import __version__
-from harness.build.project import project_requirements
 from harness.context import Context, Timer
 from harness.doctor import render, toolchain_checks
 from harness.engine import Progress, run_cell
@@ -26,6 +25,7 @@ from harness.pins import Pins
 from harness.process import clean_environment
 from harness.report.markdown import render as render_markdown
 from harness.selection import Selection
+from harness.workbench.project import project_requirements
 
 
 @dataclass(frozen=True)

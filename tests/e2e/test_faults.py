@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.build.samples import SAMPLES
 from harness.model.results import read_results
+from harness.workbench.samples import SAMPLES
 from tests.e2e.harness_run import run_harness, start_harness
 
 pytestmark = pytest.mark.e2e

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.build.samples import DEFAULT_SAMPLES
-from harness.build.strategies import DEFAULT_STRATEGIES
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, GITHUB_MATRIX_LIMIT, github, plan
 from harness.cli import build_parser, main, selection_from
 from harness.errors import UsageError
 from harness.install.frontends import DEFAULT_FRONTENDS
 from harness.pins import load_pins
 from harness.selection import Selection
+from harness.workbench.samples import DEFAULT_SAMPLES
+from harness.workbench.strategies import DEFAULT_STRATEGIES
 
 NO_CACHE = Path("/nonexistent-cache")  # selections without --project never touch it
 

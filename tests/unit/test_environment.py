@@ -2,11 +2,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.build.strategies import STRATEGIES, StrategyContext
 from harness.install.envs import Interpreter, PythonEnv
 from harness.install.frontends import FRONTENDS, BuildOptions, BuildPaths, Installed
 from harness.pins import load_pins
 from harness.process import clean_environment
+from harness.workbench.strategies import STRATEGIES, StrategyContext
 
 INTERPRETER = Interpreter(
     executable="/envs/pip/bin/python",

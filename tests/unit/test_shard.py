@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from harness.build.samples import DEFAULT_SAMPLES
-from harness.build.strategies import DEFAULT_STRATEGIES
 from harness.cli import build_parser, main, selection_from
 from harness.errors import UsageError
 from harness.install.frontends import DEFAULT_FRONTENDS
@@ -14,6 +12,8 @@ from harness.model.results import RunResult
 from harness.pins import load_pins
 from harness.selection import Selection
 from harness.shard import Shard, parse_shard, shards
+from harness.workbench.samples import DEFAULT_SAMPLES
+from harness.workbench.strategies import DEFAULT_STRATEGIES
 
 SCHEMA = Path(__file__).parents[2] / "schema" / "results.schema.json"
 

@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.build.samples import SAMPLES, parse_sample
-from harness.build.workcopy import (
+from harness.errors import UsageError
+from harness.install.pyo3 import Pyo3
+from harness.workbench.samples import SAMPLES, parse_sample
+from harness.workbench.workcopy import (
     PYO3_REQUIREMENT,
     add_patch_overrides,
     make_work_copy,
@@ -11,8 +13,6 @@ from harness.build.workcopy import (
     root_manifest,
     set_pyo3_version,
 )
-from harness.errors import UsageError
-from harness.install.pyo3 import Pyo3
 
 
 def test_set_pyo3_version_rewrites_every_pyo3_crate_line() -> None:

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from harness import _toml as toml
-from harness.build.samples import Sample
-from harness.build.workcopy import cargo_manifests
 from harness.errors import HarnessError, UsageError
 from harness.files import filled_once, sha256_of, unpack_one_directory
 from harness.install.cache import Cache
 from harness.install.sources import sdist
+from harness.workbench.samples import Sample
+from harness.workbench.workcopy import cargo_manifests
 
 ACCEPTED = "a project directory, an sdist file (.tar.gz), or NAME==VERSION (an sdist from PyPI)"
 
