@@ -14,7 +14,7 @@ from harness.model.results import CellResult, CheckLabel, RunResult
 from harness.model.scenarios import HEADLINE
 from harness.report.rows import Content, Row, Span, Style, Table, plain
 
-UNRECORDED = "unrecorded (results from before the harness recorded it)"
+UNRECORDED = "not recorded"  # results from before the harness recorded each cell's upstream change
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ def decision_rows(result: RunResult) -> list[DecisionRow]:
         seconds = round(statistics.median(timed), 2) if timed else None
         checks = {key: _summary(cells, key) for key in labels}
         upstream = next((c.upstream for c in cells if c.upstream), UNRECORDED)
-        verdict = f"{_verdict(name, units, checks, labels)}; needs {upstream}."
+        needs = "its upstream change is not recorded" if upstream == UNRECORDED else f"needs {upstream}"
+        verdict = f"{_verdict(name, units, checks, labels)}; {needs}."
         rows.append(DecisionRow(name, len(cells), units, seconds, checks, upstream, verdict))
     return rows
 
