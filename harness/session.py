@@ -127,11 +127,10 @@ def execute(
     try:
         if cells:
             ctx = _context(selection, settings, pins, interpreter, progress)
-        for cell in cells:
-            assert ctx is not None
-            progress("cell-start", {"cell": cell})
-            result.cells.append(run_cell(ctx, cell, progress))
-            _save(result, settings.out, started, ctx)
+            for cell in cells:
+                progress("cell-start", {"cell": cell})
+                result.cells.append(run_cell(ctx, cell, progress))
+                _save(result, settings.out, started, ctx)
     except KeyboardInterrupt:
         result.interrupted = True
         _save(result, settings.out, started, ctx)
