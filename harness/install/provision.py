@@ -129,7 +129,7 @@ class Provisioner:
         self, spec: FrontendSpec, *, patched: bool = False, other: bool = False, extra: tuple[str, ...] = ()
     ) -> Installed:
         """The frontend ``spec`` names; ``patched`` applies our series (pinned specs only);
-        ``other`` is a second environment with the same contents (the other-venv scenario);
+        ``other`` is a second environment with the same contents (``Scenario.needs_other_venv``);
         ``extra`` is installed beside the frontend (pip arguments: requirements, --find-links)."""
         patched = patched and not spec.overridden
         key = (str(spec), patched, other, extra)
