@@ -8,7 +8,7 @@ import pytest
 
 from harness.model.results import RunResult
 from harness.report import html, markdown
-from harness.report.cells import cells_table
+from harness.report.cells import cell_details, cells_table
 from harness.report.compare import compare, comparison_table
 from harness.report.decision import decision_table
 from harness.report.rows import Row, Span, Table
@@ -57,3 +57,14 @@ def test_columns_the_markdown_had_are_in_the_html_too(repeated: RunResult) -> No
 def test_a_row_of_the_wrong_width_is_refused() -> None:
     with pytest.raises(ValueError, match="a row of 1 cells under 2 headings"):
         Table("t", ("a", "b"), (Row(((Span("x"),),)),))
+
+
+def test_both_reports_list_every_cells_checks_and_builds(safety: RunResult) -> None:
+    page, md = html.render(safety), markdown.render(safety)
+    details = cell_details(safety)
+    assert [d.id for d in details] == [c.id for c in safety.cells]
+    for detail in details:
+        assert detail.checks, f"the recorded run checked {detail.id}"
+        for item in (*detail.checks, *(b.head for b in detail.builds), *detail.facts):
+            assert html.content(item) in page and markdown.content(item) in md
+    assert "Isolation kept: <b>fail</b>, the backend runs in the frontend&#x27;s own environment" in page
