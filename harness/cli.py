@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from harness import __version__, commands
+from harness import __version__, commands, signals
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
 from harness.errors import HarnessError, UsageError, unknown_name
 from harness.files import write_atomic
@@ -284,6 +284,7 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     utf8_streams((sys.stdout, sys.stderr))
+    signals.install()
     args = build_parser().parse_args(argv)
     command = ["pyo3-harness", *(argv if argv is not None else sys.argv[1:])]
     try:
@@ -291,3 +292,6 @@ def main(argv: list[str] | None = None) -> int:
     except HarnessError as exc:
         print(f"pyo3-harness: {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt as exc:
+        print(f"pyo3-harness: interrupted by {signals.name(exc)}", file=sys.stderr)
+        return signals.exit_code(exc)

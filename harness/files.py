@@ -154,8 +154,9 @@ def unpack_one_directory(archive: Path, dest: Path) -> bool:
     return True
 
 
-def http_get(url: str) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+def http_get(url: str, accept: str | None = None) -> bytes:
+    headers = {"User-Agent": USER_AGENT, **({"Accept": accept} if accept else {})}
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             data: bytes = response.read()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness.errors import HarnessError
 
@@ -56,6 +59,79 @@ class Completed:
     output: str
 
 
+# How long a process group gets to exit after SIGTERM before it is killed.
+GRACE_SECONDS = 5.0
+
+
+def _new_group() -> dict[str, Any]:
+    """Popen arguments that give the child a process group of its own: a terminal's Ctrl-C then
+    reaches only the harness, which ends every build it started as a whole."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def end_group(proc: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> None:
+    """Stop ``proc`` and everything in its process group: TERM, then KILL after ``grace``."""
+    if sys.platform == "win32":
+        proc.kill()
+        proc.wait()
+        return
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break  # nobody left in the group
+        if wait is None:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and _group_alive(proc.pid):
+            proc.poll()
+            time.sleep(0.05)
+    proc.wait()
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _finish(
+    proc: subprocess.Popen[bytes], timeout: float | None, on_line: Callable[[str], None] | None
+) -> tuple[int, bytes]:
+    """Wait for ``proc`` while a thread keeps its output (handing each line to ``on_line``)."""
+    chunks: list[bytes] = []
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            chunks.append(line)
+            if on_line is not None:
+                on_line(line.decode("utf-8", "replace").rstrip("\r\n"))
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        returncode = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        end_group(proc)
+        reader.join(timeout=GRACE_SECONDS)
+        return 124, b"".join(chunks) + f"\ntimed out after {timeout}s".encode()
+    except BaseException:
+        end_group(proc)  # interrupted: leave nothing running
+        raise
+    # A build tool may leave helpers behind in its group after it exits; they would also
+    # keep the output pipe open.
+    end_group(proc, grace=0)
+    reader.join()
+    return returncode, b"".join(chunks)
+
+
 def run(
     cmd: Sequence[str | os.PathLike[str]],
     *,
@@ -64,26 +140,31 @@ def run(
     log: Path | None = None,
     check: bool = True,
     timeout: float | None = None,
+    on_line: Callable[[str], None] | None = None,
 ) -> Completed:
-    """Run ``cmd`` with stdout and stderr merged; optionally tee the whole output to ``log``."""
+    """Run ``cmd`` with stdout and stderr merged; optionally tee the whole output to ``log``
+    and hand each line to ``on_line`` as it comes (progress for long builds).
+
+    The command runs in a process group of its own; if it times out, or the harness is
+    interrupted while it runs, the whole group is ended before this returns or raises.
+    """
     argv = [os.fspath(c) for c in cmd]
     start = time.monotonic()
     try:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             argv,
             cwd=cwd,
             env=dict(env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            timeout=timeout,
-            check=False,
+            **_new_group(),
         )
-        returncode, raw = proc.returncode, proc.stdout
     except FileNotFoundError as exc:
         returncode, raw = 127, f"command not found: {argv[0]} ({exc})".encode()
-    except subprocess.TimeoutExpired as exc:
-        returncode, raw = 124, (exc.stdout or b"") + f"\ntimed out after {timeout}s".encode()
+    else:
+        returncode, raw = _finish(proc, timeout, on_line)
+    seconds = time.monotonic() - start
     seconds = time.monotonic() - start
     output = raw.decode("utf-8", "replace")
     if log is not None:

@@ -8,11 +8,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import __version__
+from harness import __version__, signals
 from harness.context import Context, Timer
 from harness.doctor import render, toolchain_checks
 from harness.engine import Progress, run_cell
-from harness.errors import HarnessError
+from harness.errors import HarnessError, Interrupted
 from harness.files import write_atomic
 from harness.install.cache import Cache
 from harness.install.envs import Interpreter, ensure_tools, probe
@@ -36,10 +36,6 @@ class Settings:
     python: str
     refresh: bool
     switch_python: str | None = None
-
-
-class Interrupted(HarnessError):
-    exit_code = 130
 
 
 def _now() -> str:
@@ -131,11 +127,13 @@ def execute(
                 progress("cell-start", {"cell": cell})
                 result.cells.append(run_cell(ctx, cell, progress))
                 _save(result, settings.out, started, ctx)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         result.interrupted = True
         _save(result, settings.out, started, ctx)
         raise Interrupted(
-            f"interrupted: {len(result.cells)} finished cell(s) kept in {settings.out / 'results.json'}"
+            f"interrupted by {signals.name(exc)}: {len(result.cells)} finished cell(s) kept in "
+            f"{settings.out / 'results.json'}",
+            signals.exit_code(exc),
         ) from None
     result.finished = _now()
     _save(result, settings.out, started, ctx)

@@ -43,12 +43,33 @@ def available(tool: str) -> list[str]:
     )
 
 
+def release_line(version: str) -> str:
+    """A version's release line, ``MAJOR.MINOR``: 0.29 for pyo3 0.29.3, 1.6 for build 1.6.1.
+    Patch releases of a line rarely touch the code a series changes; a strict apply checks it."""
+    return ".".join(version.split(".")[:2])
+
+
+def series_version(tool: str, version: str) -> str:
+    """The series directory that covers ``version``: its own, else the newest of its release
+    line (which must still apply strictly: ``apply_series`` refuses it otherwise)."""
+    have = available(tool)
+    if version in have:
+        return version
+    line = [v for v in have if release_line(v) == release_line(version)]
+    if not line:
+        listed = ", ".join(have) or "none"
+        raise HarnessError(
+            f"no patch series for {tool} {version} (release line {release_line(version)}); series exist "
+            f"for {listed}. To add one, port the nearest series to {tool} {version} in "
+            f"patches/{tool}/{version}/ and check it with `pyo3-harness patches check --tool {tool}`"
+        )
+    return max(line, key=lambda v: tuple(int(x) if x.isdigit() else 0 for x in v.split(".")))
+
+
 def load_series(tool: str, version: str) -> Series:
-    directory = patches_root() / tool / version
+    """The series covering ``version`` of ``tool``: its own or its release line's."""
+    directory = patches_root() / tool / series_version(tool, version)
     series_file = directory / "series"
-    if not series_file.exists():
-        have = ", ".join(available(tool)) or "none"
-        raise HarnessError(f"no patch series for {tool} {version} in {directory.parent}; available: {have}")
     names = [line.strip() for line in series_file.read_text(encoding="utf-8").splitlines()]
     patches = tuple(directory / n for n in names if n and not n.startswith("#"))
     missing = [p.name for p in patches if not p.exists()]

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.errors import HarnessError
 from harness.files import filled_once
 from harness.install.cache import Cache
 from harness.install.crates import crate_source
-from harness.install.patches import apply_series, load_series
+from harness.install.patches import apply_series, load_series, release_line
 
 CONFIG_CRATE = "pyo3-build-config"
 BASE_VAR = "PYO3_BASE_PYTHON"
@@ -52,7 +53,15 @@ def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str,
 
     def fill(dest: Path) -> str:
         shutil.copytree(pristine, dest)
-        apply_series(series, dest, env)
+        try:
+            apply_series(series, dest, env)
+        except HarnessError as exc:
+            covering = series.patches[0].parent if series.patches else "its series"
+            raise HarnessError(
+                f"{covering} covers pyo3 {release_line(version)}.x only where it applies strictly, "
+                f"and it does not apply to pyo3-build-config {version}: port it to "
+                f"patches/pyo3/{version}/ (check with `pyo3-harness patches check --tool pyo3`)\n{exc}"
+            ) from exc
         return series.digest
 
     filled_once(patched, fill, marker=".harness-applied")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from harness.errors import HarnessError
 from harness.files import download_verified, filled_once, http_get, unpack_one_directory
 from harness.install.cache import Cache
 from harness.install.patches import Series, apply_series, load_series
+from harness.install.pypi import ACCEPT, find_sdist, parse_page, project_url
 
 
 @dataclass(frozen=True)
@@ -32,32 +32,29 @@ class SourceTree:
         return f"{self.package} {self.version} sdist from PyPI{patched}"
 
 
-_LINK = re.compile(r'href="([^"#]+/([^/"#]+))#sha256=([0-9a-f]{64})"')
-
-
 def _sdist_url(package: str, version: str) -> tuple[str, str, str]:
-    """(filename, url, sha256) of the sdist in PyPI's simple index (PEP 503) for ``package==version``."""
-    project = re.sub(r"[-_.]+", "-", package).lower()
-    wanted = {f"{name}-{version}.tar.gz" for name in (package, project, project.replace("-", "_"))}
-    page = http_get(f"https://pypi.org/simple/{project}/").decode()
-    for url, filename, sha256 in _LINK.findall(page):
-        if filename in wanted:
-            return filename, url.replace("&amp;", "&"), sha256
-    raise HarnessError(f"PyPI's simple index lists no sdist for {package}=={version}")
+    """(filename, url, sha256) of the sdist of ``package==version`` in PyPI's JSON index."""
+    page = parse_page(http_get(project_url(package), accept=ACCEPT), package)
+    found = find_sdist(page, package, version)
+    return found.filename, found.url, found.sha256
 
 
 def sdist(cache: Cache, package: str, version: str) -> Path:
     """The unpacked sdist of ``package==version``, downloaded once and checked against PyPI's
     sha256 (no build step runs: pip would prepare metadata, which for uv means running cargo)."""
+    unpacked = cache.root / "sources" / f"{package}-{version}"
+    if (unpacked / ".harness-complete").exists():
+        return unpacked
+    # Asked before anything is written: a name PyPI does not know leaves no trace in the cache.
+    filename, url, expected = _sdist_url(package, version)
 
     def fill(dest: Path) -> str:
-        filename, url, expected = _sdist_url(package, version)
         archive = download_verified(url, expected, cache.root / "sdists" / filename, what="PyPI's")
         if not unpack_one_directory(archive, dest):
             raise HarnessError(f"{filename}: an sdist holds one top-level directory")
         return filename
 
-    return filled_once(cache.root / "sources" / f"{package}-{version}", fill)
+    return filled_once(unpacked, fill)
 
 
 def source_tree(

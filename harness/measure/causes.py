@@ -55,9 +55,14 @@ def _env_map(unit: Unit) -> dict[str, str | None]:
     return values
 
 
-def _deps(unit: Unit) -> dict[str, str]:
-    """Dependency crate name -> fingerprint hash as written to its hash file."""
-    return {str(d[1]): hash_hex(int(d[3])) for d in unit.fingerprint.get("deps", [])}
+def _deps(unit: Unit) -> dict[tuple[int, str], str]:
+    """(package id hash, target name) -> the dependency's fingerprint hash, as in its hash file.
+
+    cargo records each dependency as ``[package id hash, target name, public, fingerprint]``.
+    The name alone is not a key: every build-script run is ``build_script_build``, and a
+    build-script run depends on its own script and on the runs of its ``links`` dependencies.
+    """
+    return {(int(d[0]), str(d[1])): hash_hex(int(d[3])) for d in unit.fingerprint.get("deps", [])}
 
 
 def _watched_files(unit: Unit, package_root: Path | None, target_dir: Path) -> list[Path]:
@@ -111,12 +116,12 @@ def explain_unit(
             causes.append(Cause(**base, kind="config", old=name))
 
     old_deps = _deps(before)
-    for name, new_hash in sorted(_deps(after).items()):
+    for key, new_hash in sorted(_deps(after).items()):
         dep_unit = by_hash.get(new_hash)
         # A dep counts when its fingerprint changed, or when it was rebuilt with the same
         # fingerprint (cargo's "stale dependency": its output is newer than ours).
-        if old_deps.get(name) != new_hash or (dep_unit is not None and dep_unit.key in changed):
-            causes.append(Cause(**base, kind="dep", dep=label(dep_unit) if dep_unit else name))
+        if old_deps.get(key) != new_hash or (dep_unit is not None and dep_unit.key in changed):
+            causes.append(Cause(**base, kind="dep", dep=label(dep_unit) if dep_unit else key[1]))
 
     if not any(c.kind in ("env", "config") for c in causes):
         watched = _watched_files(after, package_root, target_dir)

@@ -69,3 +69,27 @@ def generate_config_file(
             write_atomic(path, text)
         os.utime(path, (PINNED_MTIME, PINNED_MTIME))
     return path
+
+
+def resolve_now(
+    src: Path, tracked: Mapping[str, str | None], *, env: Mapping[str, str], scratch: Path, log: Path
+) -> str:
+    """What pyo3 resolves now from the inputs a build's pyo3 tracked (``tracked``: each
+    variable's recorded value, None for unset), as pyo3 prints it; in a target dir of its own."""
+    build_env = {k: v for k, v in env.items() if not k.startswith("PYO3_")}
+    for name, value in tracked.items():
+        if value is None:
+            build_env.pop(name, None)
+        else:
+            build_env[name] = value
+    build_env.update(
+        {"PYO3_PRINT_CONFIG": "1", "CARGO_TARGET_DIR": str(scratch), "CARGO_NET_OFFLINE": "true"}
+    )
+    done = run(
+        ["cargo", "build", "--manifest-path", root_manifest(src), "-p", "pyo3-ffi"],
+        cwd=src,
+        env=build_env,
+        log=log,
+        check=False,
+    )
+    return printed_config(done.output)

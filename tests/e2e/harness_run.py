@@ -77,3 +77,38 @@ def assert_every_wheel_works(run: Run) -> None:
         for build in cell.builds:
             assert build.ok, f"{cell.id} {build.scenario} failed: {build.error} (log {build.log})"
             assert build.wheel is not None and build.wheel.ok, f"{cell.id} {build.scenario}: {build.wheel}"
+
+
+def _stat(pid: str) -> tuple[int, int] | None:
+    """(parent pid, process group) of a live process, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), int(fields[2])
+
+
+def process_groups_below(root: int) -> set[int]:
+    """The process groups of every live descendant of ``root``."""
+    table = {int(p): s for p in os.listdir("/proc") if p.isdigit() and (s := _stat(p)) is not None}
+    below: set[int] = set()
+    frontier = {root}
+    while frontier:
+        children = {pid for pid, (ppid, _) in table.items() if ppid in frontier} - below
+        below |= children
+        frontier = children
+    return {table[pid][1] for pid in below if pid in table}
+
+
+def alive_in_groups(groups: set[int]) -> list[int]:
+    """Live processes (not zombies) whose process group is one of ``groups``."""
+    alive = []
+    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+        found = _stat(pid)
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if found is not None and found[1] in groups and state != "Z":
+            alive.append(int(pid))
+    return alive

@@ -35,14 +35,31 @@ def cargo_build(src: Path, python: Path) -> str:
     return done.stdout
 
 
-def test_rebuilt_units_and_cause_match_cargo_verbose(tmp_path: Path) -> None:
+def _venv(path: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", path], check=True)
+    python = path / "bin" / "python"
+    # The hazard sample's build script imports this build requirement with the interpreter it
+    # is given; an importable module is all it needs here, where causes are the subject.
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(purelib) / "pyo3_harness_probe.py").write_text("")
+    return python
+
+
+# pyo3-ext: one build script in the chain's path; hazard: several, whose runs each depend on
+# two units named build_script_build (its own script and a `links` dependency's run).
+@pytest.mark.parametrize(("sample", "variant"), [("pyo3-ext", None), ("hazard", "pyo3-python")])
+def test_rebuilt_units_and_cause_match_cargo_verbose(
+    tmp_path: Path, sample: str, variant: str | None
+) -> None:
     src = make_work_copy(
-        SAMPLES["pyo3-ext"], tmp_path / "src", pyo3=Pyo3(version="0.29.2", support="stock"), variant=None
+        SAMPLES[sample], tmp_path / "src", pyo3=Pyo3(version="0.29.2", support="stock"), variant=variant
     )
-    pythons = []
-    for name in ("venv-a", "venv-b"):
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", tmp_path / name], check=True)
-        pythons.append(tmp_path / name / "bin" / "python")
+    pythons = [_venv(tmp_path / "venv-a"), _venv(tmp_path / "venv-b")]
 
     cargo_build(src, pythons[0])
     before = snapshot(src / "target")
@@ -55,6 +72,13 @@ def test_rebuilt_units_and_cause_match_cargo_verbose(tmp_path: Path) -> None:
     assert dirty, log
     assert set(ours.rebuilt) | set(ours.reran) == set(dirty)
     assert not fresh & (set(ours.rebuilt) | set(ours.reran))
-    [root] = ours.root_causes
-    assert root.var == "PYO3_PYTHON" and root.old == str(pythons[0]) and root.new == str(pythons[1])
-    assert dirty[root.unit] == "the env variable PYO3_PYTHON changed"
+    for root in ours.root_causes:
+        assert root.var == "PYO3_PYTHON" and root.old == str(pythons[0]) and root.new == str(pythons[1])
+        assert dirty[root.unit] == "the env variable PYO3_PYTHON changed"
+    assert "pyo3-ffi" in {r.unit for r in ours.root_causes}
+    # Every cascade cargo names ("info of dependency `X` changed") is one of ours, unit by unit.
+    for package, reason in dirty.items():
+        named = re.fullmatch(r"info of dependency `(\S+)` changed", reason)
+        if named:
+            deps = {c.dep for c in ours.causes if c.unit == package and c.kind == "dep"}
+            assert any(d and d.startswith(f"{named.group(1)} (") for d in deps), (package, reason, deps)

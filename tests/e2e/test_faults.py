@@ -3,14 +3,16 @@
 import os
 import shutil
 import signal
+import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from harness.model.results import read_results
 from harness.workbench.samples import SAMPLES
-from tests.e2e.harness_run import run_harness, start_harness
+from tests.e2e.harness_run import alive_in_groups, process_groups_below, run_harness, start_harness
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +37,8 @@ def test_failing_build_is_a_row_with_its_log_and_the_run_goes_on(tmp_path: Path)
     assert "2 cell(s) failed" in run.output
 
 
-def test_interrupt_keeps_finished_cells(tmp_path: Path) -> None:
+def _stop_mid_build(tmp_path: Path, send: Callable[[int], None]) -> tuple[subprocess.Popen[str], str, Path]:
+    """Run two cells, and once the first is kept and the second's compilers run, ``send``."""
     out, work = tmp_path / "out", tmp_path / "work"
     args = ["--frontend", "uv", "--strategy", "exported,stock", "--sample", "pyo3-ext", "--scenario", "cold"]
     proc = start_harness(args, out, work)
@@ -44,15 +47,40 @@ def test_interrupt_keeps_finished_cells(tmp_path: Path) -> None:
     while not (results.exists() and read_results(results).cells) and proc.poll() is None:
         assert time.monotonic() < deadline, "the first cell never finished"
         time.sleep(0.5)
-    assert proc.poll() is None, "the run ended before it could be interrupted"
-    time.sleep(3)  # let the second cell's build start
-    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    groups: set[int] = set()
+    while proc.poll() is None and not any(g != proc.pid for g in groups):
+        assert time.monotonic() < deadline, "the second cell's build never started"
+        groups = process_groups_below(proc.pid)
+        time.sleep(0.2)
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    time.sleep(3)  # let cargo and rustc get going
+    groups = process_groups_below(proc.pid) - {proc.pid}
+    assert groups, "the build runs in a process group of its own"
+    send(proc.pid)
     output, _ = proc.communicate(timeout=300)
+    time.sleep(2)
+    assert alive_in_groups(groups) == [], "a process the harness started outlived it"
+    return proc, output, results
 
-    assert proc.returncode == 130, output
+
+def _assert_kept(proc: subprocess.Popen[str], output: str, results: Path, signum: int) -> None:
+    assert proc.returncode == 128 + signum, output
     kept = read_results(results)
     assert kept.interrupted
     assert [c.strategy for c in kept.cells] == ["exported"]
     assert kept.cells[0].ok
-    assert f"1 finished cell(s) kept in {results}" in output
-    assert "interrupted" in (out / "report.md").read_text()
+    name = signal.Signals(signum).name
+    assert f"interrupted by {name}: 1 finished cell(s) kept in {results}" in output
+    assert "interrupted" in (results.parent / "report.md").read_text()
+
+
+def test_ctrl_c_keeps_finished_cells_and_leaves_no_build_running(tmp_path: Path) -> None:
+    # What Ctrl-C in a terminal does: SIGINT to the foreground process group.
+    proc, output, results = _stop_mid_build(tmp_path, lambda pid: os.killpg(pid, signal.SIGINT))
+    _assert_kept(proc, output, results, signal.SIGINT)
+
+
+def test_sigterm_keeps_finished_cells_and_leaves_no_build_running(tmp_path: Path) -> None:
+    # What kill, timeout and a cancelled CI job do: SIGTERM to the harness alone.
+    proc, output, results = _stop_mid_build(tmp_path, lambda pid: os.kill(pid, signal.SIGTERM))
+    _assert_kept(proc, output, results, signal.SIGTERM)

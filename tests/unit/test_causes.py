@@ -103,3 +103,28 @@ def test_out_dir_files_regenerated_by_a_rebuilt_build_script_are_not_root_causes
         os.utime(path, ns=(lib.mtime_ns + 1, lib.mtime_ns + 1))
     result = diff(before, after)
     assert [(c.kind, c.var) for c in result.root_causes] == [("env", "PYO3_PYTHON")]
+
+
+def _reversed_deps(snapshot: Snapshot) -> Snapshot:
+    """The same records with each unit's dependency list in the opposite order."""
+    data = snapshot.to_json()
+    for unit in data["units"].values():
+        unit["fingerprint"]["deps"] = list(reversed(unit["fingerprint"].get("deps", [])))
+    return Snapshot.from_json(data)
+
+
+def test_several_build_scripts_named_alike_keep_their_own_causes(fixtures: Path) -> None:
+    # Recorded from a real warm `python -m build` of the hazard sample: its build-script run
+    # (and pyo3's) depends on its own script and on a `links` dependency's run, both named
+    # `build_script_build`. `cargo build -v` says: `Dirty pyo3-ffi: the env variable PYO3_PYTHON
+    # changed`, `Dirty pyo3: info of dependency `pyo3-ffi` changed`, `Dirty hazard: info of
+    # dependency `pyo3` changed`.
+    before, after = load(fixtures, "build-stock-hazard-0.29.2-warm")
+    for snapshots in ((before, after), (_reversed_deps(before), _reversed_deps(after))):
+        result = diff(*snapshots)
+        cascades = {(c.unit, c.unit_kind, c.dep) for c in result.causes if c.kind == "dep"}
+        assert ("hazard", "run-build-script", "pyo3 (run-build-script)") in cascades
+        assert ("pyo3", "run-build-script", "pyo3-ffi (run-build-script)") in cascades
+        assert not [c for c in result.causes if c.kind == "unknown"]
+        [root] = result.root_causes
+        assert (root.unit, root.kind, root.var) == ("pyo3-ffi", "env", "PYO3_PYTHON")

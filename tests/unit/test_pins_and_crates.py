@@ -46,5 +46,5 @@ def test_every_pinned_pyo3_has_a_patch_series() -> None:
 
 
 def test_missing_series_lists_what_exists() -> None:
-    with pytest.raises(HarnessError, match=r"available: .*0\.29\.2"):
+    with pytest.raises(HarnessError, match=r"series exist for .*0\.29\.2"):
         load_series("pyo3", "0.0.1")

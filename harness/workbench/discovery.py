@@ -1,0 +1,80 @@
+"""Whether a project builds pyo3, asked of cargo itself (``cargo metadata``), not of manifest text.
+
+Every manifest form resolves the same way: a ``[dependencies.pyo3]`` table, ``workspace = true``
+inheritance, a renamed dependency (``ffi = { package = "pyo3-ffi" }``), a target-specific one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessError
+from harness.process import run
+
+PYO3_CRATES = ("pyo3", "pyo3-ffi", "pyo3-build-config")
+# A workspace member that depends on one of these (directly) builds a Python extension.
+_BINDINGS = frozenset({"pyo3", "pyo3-ffi"})
+
+
+@dataclass(frozen=True)
+class Pyo3Usage:
+    """What cargo resolved: each pyo3 crate's versions, and the members that use pyo3."""
+
+    versions: Mapping[str, tuple[str, ...]]  # crate name -> sorted versions in the graph
+    members: tuple[str, ...]  # workspace members with a direct pyo3 / pyo3-ffi dependency
+
+    @property
+    def found(self) -> bool:
+        return bool(self.members)
+
+    @property
+    def config_versions(self) -> tuple[str, ...]:
+        """The pyo3-build-config versions a build compiles (what a patch series must cover)."""
+        return self.versions.get("pyo3-build-config", ())
+
+    def describe(self) -> str:
+        if not self.found:
+            return "no workspace member depends on pyo3 or pyo3-ffi"
+        crates = ", ".join(f"{c} {'/'.join(v)}" for c, v in self.versions.items() if v)
+        return f"{crates}; used by {', '.join(self.members)}"
+
+
+def parse_metadata(metadata: Mapping[str, Any]) -> Pyo3Usage:
+    """Read ``cargo metadata --format-version 1`` output."""
+    packages = {str(p["id"]): p for p in metadata["packages"]}
+    versions = {
+        crate: tuple(sorted({str(p["version"]) for p in packages.values() if p["name"] == crate}))
+        for crate in PYO3_CRATES
+    }
+    members = set(metadata["workspace_members"])
+    nodes = (metadata.get("resolve") or {}).get("nodes", [])
+    using = sorted(
+        str(packages[node["id"]]["name"])
+        for node in nodes
+        if node["id"] in members
+        and any(packages[dep["pkg"]]["name"] in _BINDINGS for dep in node.get("deps", []))
+    )
+    return Pyo3Usage(versions=versions, members=tuple(using))
+
+
+def discover(manifest: Path, *, env: Mapping[str, str], log: Path) -> Pyo3Usage:
+    """Resolve the workspace of ``manifest`` offline (its crates fetched already) and read it."""
+    done = run(
+        ["cargo", "metadata", "--format-version", "1", "--offline", "--manifest-path", manifest],
+        cwd=manifest.parent,
+        env={**env, "CARGO_NET_OFFLINE": "true"},
+        log=log,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise HarnessError(f"cargo metadata failed for {manifest} (log: {log})")
+    # run() keeps stderr in output too; cargo prints the JSON as one line on stdout.
+    line = next((ln for ln in done.output.splitlines() if ln.startswith("{")), "")
+    try:
+        return parse_metadata(json.loads(line))
+    except (ValueError, KeyError) as exc:
+        raise HarnessError(f"cargo metadata for {manifest}: unreadable output ({exc}; log: {log})") from exc

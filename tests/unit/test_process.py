@@ -1,0 +1,88 @@
+"""process.run: each command in a process group of its own, ended as a whole."""
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.process import run
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups")
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_timeout_ends_the_whole_group(tmp_path: Path) -> None:
+    # The shell starts a background child that would outlive it, then waits.
+    pidfile = tmp_path / "pid"
+    done = run(
+        ["sh", "-c", f"sleep 300 & echo $$ > {pidfile}; wait"],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"]},
+        check=False,
+        timeout=1,
+    )
+    assert done.returncode == 124 and "timed out after 1" in done.output
+    pgid = int(pidfile.read_text())
+    assert not _group_alive(pgid), "the background sleep outlived the timeout"
+
+
+def test_helpers_left_behind_by_a_finished_command_are_ended(tmp_path: Path) -> None:
+    pidfile = tmp_path / "pid"
+    done = run(
+        ["sh", "-c", f"sleep 300 > /dev/null 2>&1 & echo $$ > {pidfile}"],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"]},
+        check=False,
+    )
+    assert done.returncode == 0
+    pgid = int(pidfile.read_text())
+    assert pgid != os.getpgid(0), "the command ran in a group of its own"
+    deadline = time.monotonic() + 5
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _group_alive(pgid)
+
+
+def test_an_interrupt_ends_the_running_group(tmp_path: Path) -> None:
+    pidfile = tmp_path / "pid"
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run(
+                ["sh", "-c", f"echo $$ > {pidfile}; sleep 300"],
+                cwd=tmp_path,
+                env={"PATH": os.environ["PATH"]},
+            )
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not _group_alive(int(pidfile.read_text()))
+
+
+def test_lines_are_handed_over_as_they_come_and_kept(tmp_path: Path) -> None:
+    seen: list[tuple[str, float]] = []
+    start = time.monotonic()
+    done = run(
+        ["sh", "-c", "echo first; sleep 1; echo second"],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"]},
+        on_line=lambda line: seen.append((line, time.monotonic() - start)),
+    )
+    assert [line for line, _ in seen] == ["first", "second"]
+    assert seen[0][1] < 0.9 <= seen[1][1], "the first line arrived before the command ended"
+    assert done.output == "first\nsecond\n"
