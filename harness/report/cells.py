@@ -39,8 +39,8 @@ def cause_lines(record: BuildRecord, *, full: bool) -> list[str]:
 
 def failure(record: BuildRecord) -> Content:
     if record.log:
-        return (Span("failed", "strong"), Span(" ("), Span("log", link=record.log), Span(")"))
-    return (Span("not run", "strong"), Span(f": {record.error}"))
+        return (Span("failed", "failed"), Span(" ("), Span("log", link=record.log), Span(")"))
+    return (Span("not run", "failed"), Span(f": {record.error}"))
 
 
 def units(cell: CellResult, scenario: str) -> Content:

@@ -100,7 +100,7 @@ def test_failed_builds_are_shown_not_hidden(repeated: RunResult) -> None:
     chart = chart[: chart.index("</svg>")]
     assert chart.count(">FAILED</text>") == 2  # in both panels
     row = page[page.index('<tr class="cell-row"><td>uv 0.13.9</td><td>exported</td>') :]
-    assert f"<td><b>failed</b> (log <code>{warm.log}</code>)</td>" in row
+    assert f'<td><span class="failed">failed</span> (log <code>{warm.log}</code>)</td>' in row
     assert "<details open><summary><code>" + cell.id in page
 
 
