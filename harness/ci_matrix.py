@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from harness.errors import UsageError
-from harness.install.frontends import parse_frontend
-from harness.session import Selection
+from harness.selection import Selection
 from harness.shard import Shard, shards
 
 DEFAULT_OSES = ("ubuntu-latest", "macos-latest", "windows-latest")
@@ -91,29 +90,21 @@ def parse_shard_count(text: str) -> int:
     return int(text)
 
 
-def run_args(selection: Selection) -> list[str]:
-    """The `pyo3-harness run` flags that select exactly ``selection`` (no defaults left implicit)."""
-    args = ["--frontend", ",".join(selection.frontends), "--strategy", ",".join(selection.strategies)]
-    args += ["--sample", ",".join(selection.samples), "--pyo3", ",".join(selection.pyo3)]
-    args += ["--scenario", ",".join(selection.scenarios)]
-    return args
-
-
 def plan(selection: Selection, *, oses: Sequence[str], pythons: Sequence[str], shards_per_job: int) -> Plan:
     """Every job, in a fixed order: OS, then Python, then frontend, then shard."""
     if selection.project is not None:
         raise UsageError("a CI matrix builds the packaged samples; --project names a local directory")
     for spec in selection.frontends:
-        parsed = parse_frontend(spec)
-        if parsed.source or parsed.binary:
+        if spec.source or spec.binary:
             raise UsageError(
                 f"--frontend {spec}: a checkout or binary on this machine does not exist on a CI "
                 "runner; use NAME or NAME==VERSION"
             )
     notes = []
     per_frontend: list[tuple[str, Selection, int]] = []
-    for frontend in selection.frontends:
-        sub = dataclasses.replace(selection, frontends=(frontend,), shard=None)
+    for spec in selection.frontends:
+        frontend = str(spec)
+        sub = dataclasses.replace(selection, frontends=(spec,), shard=None)
         cells = len(sub.cells())
         count = min(shards_per_job, cells)
         if count < shards_per_job:
@@ -129,7 +120,7 @@ def plan(selection: Selection, *, oses: Sequence[str], pythons: Sequence[str], s
             for frontend, sub, count in per_frontend:
                 for shard in shards(count):
                     mine = len(shard.select(sub.cells()))
-                    args = (*run_args(sub), "--shard", str(shard))
+                    args = (*sub.run_args(), "--shard", str(shard))
                     jobs.append(Job(os_name, python, frontend, shard, mine, args))
     if len(jobs) > GITHUB_MATRIX_LIMIT:
         raise UsageError(

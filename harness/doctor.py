@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import _toml as toml
-from harness.build.project import project_requirements, project_sample
 from harness.errors import HarnessError
 from harness.measure.machine import tool_version
 from harness.process import run
+from harness.workbench.project import project_requirements, project_sample
 
 MIN_FREE_GIB = 5.0
 _REGISTRIES = (

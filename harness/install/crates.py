@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import tarfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.install.cache import Cache, locked
+from harness.files import download_verified, filled_once, http_get
+from harness.install.cache import Cache
 
 INDEX = "https://index.crates.io"
 DOWNLOAD = "https://static.crates.io/crates/{name}/{name}-{version}.crate"
-USER_AGENT = "pyo3-frontend-harness (source fetcher)"
 
 
 def index_path(name: str) -> str:
@@ -28,17 +24,6 @@ def index_path(name: str) -> str:
     return f"{lower[:2]}/{lower[2:4]}/{lower}"
 
 
-def http_get(url: str, accept: str | None = None) -> bytes:
-    headers = {"User-Agent": USER_AGENT, **({"Accept": accept} if accept else {})}
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            data: bytes = response.read()
-            return data
-    except (urllib.error.URLError, TimeoutError) as exc:
-        raise HarnessError(f"cannot download {url}: {exc}") from exc
-
-
 def checksum(name: str, version: str) -> str:
     for line in http_get(f"{INDEX}/{index_path(name)}").decode().splitlines():
         entry = json.loads(line)
@@ -49,19 +34,13 @@ def checksum(name: str, version: str) -> str:
 
 def crate_source(cache: Cache, name: str, version: str) -> Path:
     """The unpacked, checksum-verified source of ``name`` ``version``; downloaded once."""
-    unpacked = cache.crates / "src" / f"{name}-{version}"
-    with locked(unpacked):
-        if not (unpacked / "Cargo.toml").exists():
-            archive = cache.crates / f"{name}-{version}.crate"
-            expected = checksum(name, version)
-            if not archive.exists() or hashlib.sha256(archive.read_bytes()).hexdigest() != expected:
-                data = http_get(DOWNLOAD.format(name=name, version=version))
-                actual = hashlib.sha256(data).hexdigest()
-                if actual != expected:
-                    raise HarnessError(f"{name}-{version}.crate: sha256 {actual} != index {expected}")
-                archive.parent.mkdir(parents=True, exist_ok=True)
-                archive.write_bytes(data)
-            shutil.rmtree(unpacked, ignore_errors=True)
-            with tarfile.open(archive) as tar:
-                tar.extractall(unpacked.parent, filter="data")
-    return unpacked
+
+    def fill(dest: Path) -> None:
+        url = DOWNLOAD.format(name=name, version=version)
+        archive = cache.crates / f"{name}-{version}.crate"
+        download_verified(url, checksum(name, version), archive, what="index")
+        with tarfile.open(archive) as tar:
+            tar.extractall(dest.parent, filter="data")  # the crate's own top directory is dest
+
+    # The crate's Cargo.toml is its completion marker (caches made before this helper have it).
+    return filled_once(cache.crates / "src" / f"{name}-{version}", fill, marker="Cargo.toml")

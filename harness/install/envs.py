@@ -15,7 +15,8 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from harness.errors import HarnessError
-from harness.install.cache import Cache, digest, locked
+from harness.files import digest, locked
+from harness.install.cache import Cache
 from harness.pins import Pins
 from harness.process import run
 

@@ -62,7 +62,7 @@ class Frontend(ABC):
     name: str = ""
     package: str = ""  # the PyPI distribution that provides it
     description: str = ""
-    # Whether the "other-venv" scenario (same frontend from a second environment) applies.
+    # Whether scenarios that need a second frontend environment (``needs_other_venv``) apply.
     other_venv: bool = False
     # Built from the pinned sdist even when stock (a like-for-like baseline for a patched build).
     from_source: bool = False

@@ -12,7 +12,7 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from harness.install.cache import locked
+from harness.files import locked
 
 NAME = "pyo3_harness_probe"
 VERSION = "1.0"

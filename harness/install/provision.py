@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.install.cache import Cache, digest, locked
+from harness.files import digest, filled_once, locked
+from harness.install.cache import Cache
 from harness.install.envs import Interpreter, PythonEnv, ensure_env, exe_name, probe
 from harness.install.frontends import FrontendSpec, Installed
 from harness.install.probe import ensure_probe_wheel
@@ -29,6 +30,14 @@ from harness.install.recipes import build_with, load_recipe
 from harness.install.sources import SourceTree, source_tree
 from harness.pins import Pins
 from harness.process import run
+
+
+@dataclass(frozen=True)
+class Wheelhouse:
+    """A directory of wheels builds install from, and where its maturin came from (in words)."""
+
+    path: Path
+    backend_source: str
 
 
 @dataclass
@@ -44,7 +53,7 @@ class Provisioner:
     installs: list[dict[str, Any]] = field(default_factory=list)
     _installed: dict[tuple[str, bool, bool, tuple[str, ...]], Installed] = field(default_factory=dict)
     _fresh: set[str] = field(default_factory=set)  # envs already (re)made in this run
-    _wheelhouses: dict[bool, Path] = field(default_factory=dict)
+    _wheelhouses: dict[bool, Wheelhouse] = field(default_factory=dict)
 
     # -- environments --------------------------------------------------------------------
 
@@ -120,7 +129,7 @@ class Provisioner:
         self, spec: FrontendSpec, *, patched: bool = False, other: bool = False, extra: tuple[str, ...] = ()
     ) -> Installed:
         """The frontend ``spec`` names; ``patched`` applies our series (pinned specs only);
-        ``other`` is a second environment with the same contents (the other-venv scenario);
+        ``other`` is a second environment with the same contents (``Scenario.needs_other_venv``);
         ``extra`` is installed beside the frontend (pip arguments: requirements, --find-links)."""
         patched = patched and not spec.overridden
         key = (str(spec), patched, other, extra)
@@ -212,51 +221,54 @@ class Provisioner:
 
     # -- the backend ---------------------------------------------------------------------
 
-    def wheelhouse(self, *, patched_backend: bool) -> Path:
+    def wheelhouse(self, *, patched_backend: bool) -> Wheelhouse:
         """The stock wheelhouse, or a copy whose maturin is built from our patched sdist."""
         if patched_backend not in self._wheelhouses:
-            chosen = self._patched_wheelhouse() if patched_backend else self.stock_wheelhouse
-            ensure_probe_wheel(chosen)
+            if patched_backend:
+                chosen = self._patched_wheelhouse()
+            else:
+                chosen = Wheelhouse(self.stock_wheelhouse, f"PyPI maturin=={self.pins.maturin}")
+            ensure_probe_wheel(chosen.path)
             self._wheelhouses[patched_backend] = chosen
         return self._wheelhouses[patched_backend]
 
-    def _patched_wheelhouse(self) -> Path:
+    def _patched_wheelhouse(self) -> Wheelhouse:
         tree = self._tree("maturin", self.pins.maturin, patched=True)
         dest = self.cache.root / "wheelhouse-patched" / self.interpreter.key / f"maturin-{tree.patch_digest}"
-        marker = dest / ".harness-complete"
-        with locked(dest):
-            if not marker.exists() or self.refresh:
-                start = time.monotonic()
-                shutil.rmtree(dest, ignore_errors=True)
-                dest.mkdir(parents=True)
-                for wheel in self.stock_wheelhouse.glob("*.whl"):
-                    if not wheel.name.startswith("maturin-"):
-                        shutil.copy2(wheel, dest)
-                # A wheel built for another interpreter of the same version on this
-                # machine serves this one too (same tags): no second 8-minute build.
-                tag = "cp" + "".join(self.interpreter.version.split(".")[:2])
-                pattern = f"*/maturin-{tree.patch_digest}/maturin-*.whl"
-                earlier = [
-                    w
-                    for w in sorted(dest.parent.parent.glob(pattern))
-                    if w.name.split("-")[2] in ("py3", tag) and w.parent != dest
-                ]
-                if earlier:
-                    shutil.copy2(earlier[0], dest)
-                    artifact = earlier[0].name
-                else:
-                    recipe = load_recipe("maturin", self.pins.maturin)
-                    built = build_with(
-                        recipe,
-                        tree.root,
-                        outdir=dest,
-                        env=self.base_env,
-                        log=self.cache.root / "logs" / f"build-maturin-{tree.patch_digest}.log",
-                        python=self.tools.python,
-                    )
-                    artifact = built.artifact.name
-                marker.write_text(
-                    json.dumps({"maturin": artifact, "source": tree.describe()}), encoding="utf-8"
-                )
-                self._record(f"maturin wheel from {tree.describe()}", start)
-        return dest
+
+        def fill(dest: Path) -> str:
+            start = time.monotonic()
+            dest.mkdir(parents=True)
+            for wheel in self.stock_wheelhouse.glob("*.whl"):
+                if not wheel.name.startswith("maturin-"):
+                    shutil.copy2(wheel, dest)
+            artifact = self._maturin_wheel(tree, dest)
+            self._record(f"maturin wheel from {tree.describe()}", start)
+            return json.dumps({"maturin": artifact, "source": tree.describe()})
+
+        filled_once(dest, fill, refresh=self.refresh)
+        return Wheelhouse(dest, tree.describe())
+
+    def _maturin_wheel(self, tree: SourceTree, dest: Path) -> str:
+        """Put the patched maturin wheel into ``dest``; its file name."""
+        # A wheel built for another interpreter of the same version on this
+        # machine serves this one too (same tags): no second 8-minute build.
+        tag = "cp" + "".join(self.interpreter.version.split(".")[:2])
+        pattern = f"*/maturin-{tree.patch_digest}/maturin-*.whl"
+        earlier = [
+            w
+            for w in sorted(dest.parent.parent.glob(pattern))
+            if w.name.split("-")[2] in ("py3", tag) and w.parent != dest
+        ]
+        if earlier:
+            shutil.copy2(earlier[0], dest)
+            return earlier[0].name
+        built = build_with(
+            load_recipe("maturin", self.pins.maturin),
+            tree.root,
+            outdir=dest,
+            env=self.base_env,
+            log=self.cache.root / "logs" / f"build-maturin-{tree.patch_digest}.log",
+            python=self.tools.python,
+        )
+        return built.artifact.name

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.install.cache import Cache, locked
+from harness.files import filled_once
+from harness.install.cache import Cache
 from harness.install.crates import crate_source
 from harness.install.patches import apply_series, load_series, release_line
 
@@ -49,20 +50,21 @@ def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str,
         return Pyo3(version=version, support="native")
     series = load_series("pyo3", version)
     patched = cache.crates / "patched" / f"{CONFIG_CRATE}-{version}-{series.digest}"
-    with locked(patched):
-        if not (patched / ".harness-applied").exists():
-            shutil.rmtree(patched, ignore_errors=True)
-            shutil.copytree(pristine, patched)
-            try:
-                apply_series(series, patched, env)
-            except HarnessError as exc:
-                covering = series.patches[0].parent if series.patches else "its series"
-                raise HarnessError(
-                    f"{covering} covers pyo3 {release_line(version)}.x only where it applies strictly, "
-                    f"and it does not apply to pyo3-build-config {version}: port it to "
-                    f"patches/pyo3/{version}/ (check with `pyo3-harness patches check --tool pyo3`)\n{exc}"
-                ) from exc
-            (patched / ".harness-applied").write_text(series.digest, encoding="utf-8")
+
+    def fill(dest: Path) -> str:
+        shutil.copytree(pristine, dest)
+        try:
+            apply_series(series, dest, env)
+        except HarnessError as exc:
+            covering = series.patches[0].parent if series.patches else "its series"
+            raise HarnessError(
+                f"{covering} covers pyo3 {release_line(version)}.x only where it applies strictly, "
+                f"and it does not apply to pyo3-build-config {version}: port it to "
+                f"patches/pyo3/{version}/ (check with `pyo3-harness patches check --tool pyo3`)\n{exc}"
+            ) from exc
+        return series.digest
+
+    filled_once(patched, fill, marker=".harness-applied")
     return Pyo3(
         version=version,
         support="patched",

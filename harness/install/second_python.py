@@ -1,4 +1,4 @@
-"""A second base interpreter for the stale-cache check (the ``switch-python`` scenario).
+"""A second base interpreter for the stale-cache check (the scenario with ``switch_python``).
 
 A build cached for one interpreter must not be reused for another. To test that, the harness
 rebuilds with the frontend running on a different base interpreter: by default the first
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.install.envs import Interpreter, probe
+from harness.model.scenarios import SWITCHING
 from harness.process import run
 
 CANDIDATES = ("/usr/bin/python3", "/usr/local/bin/python3", "python3.13", "python3.12", "python3.11")
@@ -62,7 +63,7 @@ def second_interpreter(
         if attempt == 0 and not _apt_install(env, log):
             break
     raise HarnessError(
-        "the switch-python scenario needs a second CPython whose base interpreter differs from "
+        f"the {SWITCHING.name} scenario needs a second CPython whose base interpreter differs from "
         f"{primary.base_executable}; none found among {', '.join(CANDIDATES)}. Install one "
         "(Debian: apt-get install python3) or name it with --switch-python PATH"
     )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.install.cache import Cache, locked
-from harness.install.crates import http_get
+from harness.files import download_verified, filled_once, http_get, unpack_one_directory
+from harness.install.cache import Cache
 from harness.install.patches import Series, apply_series, load_series
 from harness.install.pypi import ACCEPT, find_sdist, parse_page, project_url
 
@@ -49,26 +47,14 @@ def sdist(cache: Cache, package: str, version: str) -> Path:
         return unpacked
     # Asked before anything is written: a name PyPI does not know leaves no trace in the cache.
     filename, url, expected = _sdist_url(package, version)
-    with locked(unpacked):
-        if not (unpacked / ".harness-complete").exists():
-            shutil.rmtree(unpacked, ignore_errors=True)
-            archive = cache.root / "sdists" / filename
-            if not archive.exists() or hashlib.sha256(archive.read_bytes()).hexdigest() != expected:
-                data = http_get(url)
-                actual = hashlib.sha256(data).hexdigest()
-                if actual != expected:
-                    raise HarnessError(f"{filename}: sha256 {actual} != PyPI's {expected}")
-                archive.parent.mkdir(parents=True, exist_ok=True)
-                archive.write_bytes(data)
-            staging = unpacked.with_name(unpacked.name + ".staging")
-            shutil.rmtree(staging, ignore_errors=True)
-            with tarfile.open(archive) as tar:
-                tar.extractall(staging, filter="data")
-            [top] = list(staging.iterdir())
-            top.rename(unpacked)
-            staging.rmdir()
-            (unpacked / ".harness-complete").write_text(filename, encoding="utf-8")
-    return unpacked
+
+    def fill(dest: Path) -> str:
+        archive = download_verified(url, expected, cache.root / "sdists" / filename, what="PyPI's")
+        if not unpack_one_directory(archive, dest):
+            raise HarnessError(f"{filename}: an sdist holds one top-level directory")
+        return filename
+
+    return filled_once(unpacked, fill)
 
 
 def source_tree(
@@ -86,10 +72,11 @@ def source_tree(
         return SourceTree(package, version, pristine)
     series = load_series(tool or package, version)
     tree = cache.root / "sources" / "patched" / f"{package}-{version}-{series.digest}" / pristine.name
-    with locked(tree):
-        if not (tree / ".harness-applied").exists():
-            shutil.rmtree(tree.parent, ignore_errors=True)
-            shutil.copytree(pristine, tree, ignore=shutil.ignore_patterns(".harness-complete"))
-            apply_series(series, tree, env)
-            (tree / ".harness-applied").write_text(series.digest, encoding="utf-8")
+
+    def fill(dest: Path) -> str:
+        shutil.copytree(pristine, dest, ignore=shutil.ignore_patterns(".harness-complete"))
+        apply_series(series, dest, env)
+        return series.digest
+
+    filled_once(tree, fill, marker=".harness-applied")
     return SourceTree(package, version, tree, series)

@@ -6,7 +6,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from harness.install.cache import Cache, digest, locked
+from harness.files import digest, locked
+from harness.install.cache import Cache
 from harness.install.envs import Interpreter, PythonEnv
 from harness.process import run
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from harness.measure.causes import BuildDiff, Cause
+from harness.measure.causes import BuildDiff
+from harness.model.causes import Cause
 
 _COMPILING = re.compile(r"^\s*Compiling (\S+) v(\S+)", re.MULTILINE)
 

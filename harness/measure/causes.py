@@ -7,11 +7,11 @@ plus file mtimes, so the answer is cargo's own, not a frontend's log.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from harness.measure.fingerprints import Snapshot, Unit, hash_hex
+from harness.model.causes import Cause
 
 # Fingerprint fields that, when changed, rebuild a unit on their own.
 _CONFIG_FIELDS = (
@@ -25,25 +25,6 @@ _CONFIG_FIELDS = (
     "config",
     "compile_kind",
 )
-
-CAUSE_KINDS = ("env", "file", "dep", "config", "new", "unknown")
-
-
-@dataclass(frozen=True)
-class Cause:
-    """Why one unit was rebuilt. ``kind`` is one of ``CAUSE_KINDS``."""
-
-    unit: str  # package name
-    unit_kind: str  # lib, run-build-script, build-script, ...
-    kind: str
-    var: str | None = None  # env: the variable
-    old: str | None = None  # env: value before (None: unset); config: field name
-    new: str | None = None  # env: value after (None: unset)
-    path: str | None = None  # file: the file that is newer than the unit's last build
-    dep: str | None = None  # dep: the dependency unit that changed, "pkg (kind)"
-
-    def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -200,25 +181,3 @@ def diff(
         units=[label(u) for u in order],
         causes=causes,
     )
-
-
-def describe(causes: list[Cause]) -> list[str]:
-    """Root causes in words, one line each, most informative first."""
-    lines: dict[str, list[str]] = {}
-    for c in causes:
-        if c.kind == "env":
-            text = f"{c.var} changed: {c.old if c.old is not None else '(unset)'} → " + (
-                c.new if c.new is not None else "(unset)"
-            )
-        elif c.kind == "file":
-            text = f"file changed: {c.path}"
-        elif c.kind == "config":
-            text = f"build configuration changed ({c.old})"
-        elif c.kind == "new":
-            text = "new unit (no earlier fingerprint)"
-        elif c.kind == "unknown":
-            text = "no recorded input changed"
-        else:
-            continue
-        lines.setdefault(text, []).append(c.unit)
-    return [f"{text} [{', '.join(dict.fromkeys(units))}]" for text, units in lines.items()]

@@ -1,53 +1,74 @@
-"""Safety verdicts for a finished cell: what a strategy's speed may have cost.
+"""Safety checks for a finished cell: what a strategy's speed may have cost.
 
-- ``isolation``: the build still ran in an isolated environment.
-- ``requirements``: a build script that imports a build requirement through the interpreter
-  pyo3 or the backend names still finds it (samples whose build scripts do that).
-- ``stale``: after switching the frontend to another base interpreter, the pyo3 chain
-  rebuilt and the wheel works there (the ``switch-python`` scenario).
-- ``wheel``: every wheel's tags fit the interpreter it was built for, and it imports and works.
-
-Each verdict is ``{"check", "status": pass | fail | error, "detail"}``; a check whose
-evidence was not collected in the run is absent, never guessed.
+Each check is defined once, here, with the label reports give it; a check whose evidence was
+not collected in the run gives no verdict (it is absent, never guessed). To add one, write a
+function from ``Evidence`` to a ``Verdict`` (or None) and add a ``SafetyCheck`` to
+``SAFETY_CHECKS``: the run records the list, and the reports show a column for it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from harness.build.samples import Sample
-from harness.build.strategies import Strategy
-from harness.install.envs import Interpreter
-from harness.report.results import BuildRecord, CellResult
+from harness.model.results import BuildRecord, CellResult, CheckLabel, Verdict
+from harness.model.scenarios import SCENARIOS
 
 PYO3_CHAIN = ("pyo3-build-config", "pyo3-ffi", "pyo3-macros-backend", "pyo3-macros", "pyo3")
 _MISSING = re.compile(r"(pyo3-harness-hazard: .*|ModuleNotFoundError: No module named \S+)")
 
 
-def _verdict(check: str, status: str, detail: str) -> dict[str, str]:
-    return {"check": check, "status": status, "detail": detail}
-
-
-def _log_text(record: BuildRecord) -> str:
+def read_log(record: BuildRecord) -> str:
     try:
         return Path(record.log).read_text(errors="replace") if record.log else ""
     except OSError:
         return ""
 
 
-def requirements_check(builds: list[BuildRecord]) -> dict[str, str] | None:
-    ran = [b for b in builds if b.returncode != -1]
-    if not ran:
+@dataclass(frozen=True)
+class Evidence:
+    """What the checks look at: the cell's records, and what the run knew about it."""
+
+    result: CellResult
+    isolated: bool  # the strategy keeps build isolation
+    imports_build_requirements: bool  # the sample's build scripts import a build requirement
+    primary: str  # the base interpreter the run's frontends run on
+    log_text: Callable[[BuildRecord], str] = read_log
+
+    @property
+    def builds(self) -> list[BuildRecord]:
+        return self.result.builds
+
+
+@dataclass(frozen=True)
+class SafetyCheck:
+    name: str
+    label: str  # the reports' heading
+    evaluate: Callable[[Evidence], Verdict | None]
+
+
+def _isolation(evidence: Evidence) -> Verdict:
+    if evidence.isolated:
+        return Verdict("isolation", "pass", "builds in an isolated environment")
+    return Verdict("isolation", "fail", "the backend runs in the frontend's own environment")
+
+
+def _requirements(evidence: Evidence) -> Verdict | None:
+    """A build script that imports a build requirement through the interpreter pyo3 or the
+    backend names still finds it (samples whose build scripts do that)."""
+    ran = [b for b in evidence.builds if b.ran]
+    if not evidence.imports_build_requirements or not ran:
         return None
     for build in ran:
         if build.ok:
             continue
-        found = _MISSING.search(_log_text(build))
+        found = _MISSING.search(evidence.log_text(build))
         if found:
-            return _verdict("requirements", "fail", f"{build.scenario}: {found.group(1).strip()}")
-        return _verdict("requirements", "error", f"{build.scenario} failed otherwise: {build.error}")
-    return _verdict("requirements", "pass", "every build script found its build requirement")
+            return Verdict("requirements", "fail", f"{build.scenario}: {found.group(1).strip()}")
+        return Verdict("requirements", "error", f"{build.scenario} failed otherwise: {build.error}")
+    return Verdict("requirements", "pass", "every build script found its build requirement")
 
 
 def python_tag_fits(tags: str, version: str) -> bool:
@@ -65,56 +86,61 @@ def python_tag_fits(tags: str, version: str) -> bool:
     return False
 
 
-def wheel_check(builds: list[BuildRecord]) -> dict[str, str] | None:
-    wheels = [b for b in builds if b.wheel]
-    if not wheels:
-        return None
-    for build in wheels:
-        wheel = build.wheel or {}
-        if not wheel.get("ok"):
-            return _verdict("wheel", "fail", f"{build.scenario}: the wheel did not import and work")
-        if build.python_version and not python_tag_fits(wheel["tags"], build.python_version):
-            return _verdict(
-                "wheel",
-                "fail",
-                f"{build.scenario}: {wheel['tags']} does not fit Python {build.python_version}",
-            )
-    tags = sorted({(b.wheel or {})["tags"] for b in wheels})
-    return _verdict("wheel", "pass", f"tags {', '.join(tags)} fit, and every wheel imported and worked")
-
-
-def stale_check(builds: list[BuildRecord], primary: Interpreter) -> dict[str, str] | None:
-    switched = next((b for b in builds if b.scenario == "switch-python"), None)
+def _stale(evidence: Evidence) -> Verdict | None:
+    """After switching the frontend to another base interpreter, the pyo3 chain rebuilt and the
+    wheel works there."""
+    switched = next((b for b in evidence.builds if _switches_python(b)), None)
     if switched is None:
         return None
     if not switched.ok:
-        return _verdict("stale", "error", f"the switch-python build failed: {switched.error}")
-    moved = f"{primary.base_executable} → {switched.python}"
+        return Verdict("stale", "error", f"the {switched.scenario} build failed: {switched.error}")
+    moved = f"{evidence.primary} → {switched.python}"
     chain = [p for p in PYO3_CHAIN if p in switched.rebuilt or p in switched.reran]
     if not chain:
-        return _verdict(
+        return Verdict(
             "stale",
             "fail",
             f"base interpreter {moved}, yet no pyo3 crate rebuilt: cargo reused a config resolved for "
             "the old interpreter",
         )
-    if not (switched.wheel or {}).get("ok"):
-        return _verdict("stale", "fail", f"base interpreter {moved}: the wheel did not work on the new one")
-    return _verdict("stale", "pass", f"base interpreter {moved}: {', '.join(chain)} rebuilt")
+    if not switched.wheel_ok or switched.wheel is None:
+        return Verdict("stale", "fail", f"base interpreter {moved}: the wheel did not work on the new one")
+    return Verdict("stale", "pass", f"base interpreter {moved}: {', '.join(chain)} rebuilt")
 
 
-def evaluate(
-    result: CellResult, strategy: Strategy, sample: Sample, primary: Interpreter
-) -> list[dict[str, str]]:
-    isolation = (
-        _verdict("isolation", "pass", "builds in an isolated environment")
-        if strategy.isolated
-        else _verdict("isolation", "fail", "the backend runs in the frontend's own environment")
-    )
-    found = [
-        isolation,
-        requirements_check(result.builds) if sample.imports_build_requirements else None,
-        stale_check(result.builds, primary),
-        wheel_check(result.builds),
-    ]
+def _switches_python(build: BuildRecord) -> bool:
+    scenario = SCENARIOS.get(build.scenario)
+    return scenario is not None and scenario.switch_python
+
+
+def _wheel(evidence: Evidence) -> Verdict | None:
+    """Every wheel's tags fit the interpreter it was built for, and it imports and works."""
+    wheels = [(b, b.wheel) for b in evidence.builds if b.wheel is not None]
+    if not wheels:
+        return None
+    for build, wheel in wheels:
+        if not wheel.ok:
+            return Verdict("wheel", "fail", f"{build.scenario}: the wheel did not import and work")
+        if build.python_version and not python_tag_fits(wheel.tags, build.python_version):
+            detail = f"{build.scenario}: {wheel.tags} does not fit Python {build.python_version}"
+            return Verdict("wheel", "fail", detail)
+    tags = sorted({wheel.tags for _, wheel in wheels})
+    return Verdict("wheel", "pass", f"tags {', '.join(tags)} fit, and every wheel imported and worked")
+
+
+SAFETY_CHECKS: tuple[SafetyCheck, ...] = (
+    SafetyCheck("isolation", "Isolation kept", _isolation),
+    SafetyCheck("requirements", "Build requirements reachable", _requirements),
+    SafetyCheck("stale", "No stale cache", _stale),
+    SafetyCheck("wheel", "Wheel correct", _wheel),
+)
+
+
+def catalogue() -> list[CheckLabel]:
+    """What a run records, so reports can label every check without this module."""
+    return [CheckLabel(c.name, c.label) for c in SAFETY_CHECKS]
+
+
+def evaluate(evidence: Evidence) -> list[Verdict]:
+    found = [check.evaluate(evidence) for check in SAFETY_CHECKS]
     return [v for v in found if v is not None]

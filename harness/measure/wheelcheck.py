@@ -5,22 +5,13 @@ from __future__ import annotations
 import shutil
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from harness.install.envs import executable
+from harness.model.results import Wheel
 from harness.process import run
 
 _EXTENSION_SUFFIXES = (".so", ".pyd")
-
-
-@dataclass(frozen=True)
-class WheelCheck:
-    wheel: str
-    tags: str
-    ok: bool
-    modules: list[str]
-    detail: str  # the failing step's output, or the check's output when it passed
 
 
 def wheel_tags(filename: str) -> str:
@@ -54,7 +45,7 @@ def check_wheel(
     workdir: Path,
     env: Mapping[str, str],
     log: Path,
-) -> WheelCheck:
+) -> Wheel:
     modules = top_level_modules(wheel)
     venv = workdir / "check-env"
     shutil.rmtree(venv, ignore_errors=True)
@@ -81,6 +72,6 @@ def check_wheel(
         transcript.append(f"$ {' '.join(map(str, step))}\n{done.output}")
         if done.returncode != 0:
             log.write_text("\n".join(transcript), encoding="utf-8")
-            return WheelCheck(wheel.name, wheel_tags(wheel.name), False, modules, done.output.strip()[-2000:])
+            return Wheel(wheel.name, wheel_tags(wheel.name), False, modules, done.output.strip()[-2000:])
     log.write_text("\n".join(transcript), encoding="utf-8")
-    return WheelCheck(wheel.name, wheel_tags(wheel.name), True, modules, transcript[-1].strip()[-500:])
+    return Wheel(wheel.name, wheel_tags(wheel.name), True, modules, transcript[-1].strip()[-500:])

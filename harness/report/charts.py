@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 from html import escape
 
-from harness.report.results import BuildRecord, CellResult
+from harness.model.results import BuildRecord, CellResult
+from harness.model.scenarios import FIRST, measures_churn
 from harness.report.stats import ScenarioStats, scenario_stats
 
 SECONDS_COLOUR = "#1f77b4"
@@ -60,14 +61,14 @@ def scales(cells: list[CellResult]) -> Scales:
         for build in cell.builds:
             if build.ok:
                 seconds = max(seconds, build.seconds)
-                if build.scenario != "cold":
+                if measures_churn(build.scenario):
                     crates = max(crates, len(build.rebuilt))
     return Scales(seconds=seconds or 1.0, crates=crates or 1)
 
 
 def root_kind(record: BuildRecord, crate: str) -> str:
     """The cause kind a recompiled crate is counted under (the first in ``CAUSE_COLOURS``)."""
-    kinds = {c.get("kind") for c in record.causes if c.get("unit") == crate}
+    kinds = {c.kind for c in record.causes if c.unit == crate}
     return next((k for k in CAUSE_COLOURS if k in kinds), "unknown")
 
 
@@ -150,7 +151,7 @@ def _crates_row(
     record = cell.build(stats.scenario)
     if record is None or not record.ok:
         return [_text(x0 + 4, mid + 4, failure or "–", cls="failed")]
-    if stats.scenario == "cold":
+    if not measures_churn(stats.scenario):
         return [_text(x0 + 4, mid + 4, f"{len(record.rebuilt)}: everything (not drawn)", cls="muted")]
     parts, x = [], x0
     for kind, crates in crates_by_cause(record).items():
@@ -205,7 +206,9 @@ def cell_chart(cell: CellResult, shared: Scales) -> str:
         parts += _seconds_row(stats, failure, left, y, shared.seconds)
         parts += _crates_row(cell, stats, failure, right, y, shared.crates)
     parts += _axis(left, axis_y, _PANEL_W, shared.seconds, "seconds (wall time of the frontend)", whole=False)
-    parts += _axis(right, axis_y, _PANEL_W, shared.crates, "crates recompiled (not cold)", whole=True)
+    parts += _axis(
+        right, axis_y, _PANEL_W, shared.crates, f"crates recompiled (not {FIRST.name})", whole=True
+    )
     parts += _legend(axis_y + _AXIS_H + 6)
     parts.append("</svg>")
     return "\n".join(parts)

@@ -11,13 +11,16 @@ definition, so it says nothing about churn):
   (max - min over its ``--repeat`` attempts; 0 for a single attempt).
 
 The same thresholds, the other way round, make an improvement. Everything else is noise.
+Cold here means every scenario that wipes the target dir (``Scenario.wipes_target``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.report.results import CellResult, RunResult
+from harness.model.results import CellResult, RunResult
+from harness.model.scenarios import FIRST, measures_churn
+from harness.report.rows import NOTHING, Content, Row, Span, Table, plain
 from harness.report.stats import ScenarioStats, scenario_stats
 
 NOISE_SECONDS = 1.0
@@ -131,7 +134,7 @@ class Comparison:
 
 def _scenarios(before: CellResult, after: CellResult) -> list[str]:
     names = [b.scenario for b in after.builds] + [b.scenario for b in before.builds]
-    return [name for name in dict.fromkeys(names) if name != "cold"]
+    return [name for name in dict.fromkeys(names) if measures_churn(name)]
 
 
 def compare(baseline: RunResult, current: RunResult, name: str) -> Comparison:
@@ -154,3 +157,43 @@ def compare(baseline: RunResult, current: RunResult, name: str) -> Comparison:
         added=tuple(i for i in new if i not in old),
         removed=tuple(i for i in old if i not in new),
     )
+
+
+NOISE_RULE = (
+    "A regression is: a build that worked in the baseline now fails; more crates recompiled (any "
+    "increase: counts come from cargo's records, not a clock); or a median slower by more than the "
+    f"largest of {NOISE_SECONDS:.1f} s, {NOISE_RELATIVE:.0%} of the baseline median, and either side's "
+    "spread (max − min over its attempts). The same margins the other way are improvements; the rest is "
+    f"noise. {FIRST.label} builds are not compared."
+)
+COMPARISON_HEAD = ("Cell", "Scenario", "Baseline: crates / s", "Now: crates / s", "Δ crates", "Δ s")
+
+
+def figures(stats: ScenarioStats | None) -> Content:
+    if stats is None:
+        return NOTHING
+    return plain(f"{'–' if stats.first_units is None else stats.first_units} / {stats.seconds_text()}")
+
+
+def _verdict(change: ScenarioChange) -> Content:
+    if change.regressions:
+        return (Span("REGRESSION", "regression"), Span(": " + "; ".join(change.regressions)))
+    return (Span(change.verdict, "improved" if change.improvements else "muted"),)
+
+
+def _change_row(cell_id: str, change: ScenarioChange) -> Row:
+    units, seconds = change.units_delta, change.seconds_delta
+    cells = [plain(cell_id), plain(change.scenario), figures(change.before), figures(change.after)]
+    cells += [NOTHING if units is None else plain(f"{units:+d}")]
+    cells += [NOTHING if seconds is None else plain(f"{seconds:+.1f}")]
+    return Row((*cells, plain(f"{change.threshold:.1f}"), _verdict(change)))
+
+
+def comparison_table(comparison: Comparison) -> Table:
+    rows = []
+    for cell in comparison.cells:
+        if cell.failed:
+            failed = (Span("REGRESSION", "regression"), Span(f": cell failed: {cell.failed}"))
+            rows.append(Row((plain(cell.id), NOTHING, (), (), (), (), (), failed)))
+        rows += [_change_row(cell.id, change) for change in cell.scenarios]
+    return Table("comparison", (*COMPARISON_HEAD, "Noise s", "Verdict"), tuple(rows))

@@ -1,6 +1,8 @@
 """The decision table: one row per strategy, aggregated from the cells that ran it.
 
-Markdown and HTML render the same rows, so the two reports can never disagree.
+Everything here comes from the results: the checks' labels from ``RunResult.safety_checks``,
+each strategy's upstream change from its cells, so results from another harness version read
+as they were written.
 """
 
 from __future__ import annotations
@@ -8,16 +10,11 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from harness.build.strategies import STRATEGIES
-from harness.report.results import CellResult, RunResult
+from harness.model.results import CellResult, CheckLabel, RunResult
+from harness.model.scenarios import HEADLINE
+from harness.report.rows import Content, Row, Span, Style, Table, plain
 
-# The safety checks a cell can carry, in table order, with their column headings.
-CHECKS = {
-    "isolation": "Isolation kept",
-    "requirements": "Build requirements reachable",
-    "stale": "No stale cache",
-    "wheel": "Wheel correct",
-}
+UNRECORDED = "not recorded"  # results from before the harness recorded each cell's upstream change
 
 
 @dataclass(frozen=True)
@@ -31,14 +28,18 @@ class CheckSummary:
             return self.status
         return f"{self.status.upper()} ({len(self.failed)} cell(s))"
 
+    def content(self) -> Content:
+        style: Style = "ok" if self.status == "pass" else "muted" if self.status == "not checked" else "fail"
+        return (Span(str(self), style, title=self.detail),)
+
 
 @dataclass(frozen=True)
 class DecisionRow:
     strategy: str
     cells: int
-    warm_units: tuple[int, ...]  # units recompiled by each cell's (successful) warm build
+    warm_units: tuple[int, ...]  # units recompiled by each cell's (successful) headline build
     warm_seconds: float | None  # median over those builds
-    checks: dict[str, CheckSummary]
+    checks: dict[str, CheckSummary]  # by check name, in the run's order
     upstream: str
     verdict: str
 
@@ -50,77 +51,94 @@ class DecisionRow:
         return str(low) if low == high else f"{low}–{high}"
 
 
+def check_labels(result: RunResult) -> list[CheckLabel]:
+    """The run's checks in order; for files that did not record them, the names the cells carry."""
+    if result.safety_checks:
+        return list(result.safety_checks)
+    names = dict.fromkeys(v.check for c in result.cells for v in c.checks)
+    return [CheckLabel(name, name) for name in names]
+
+
 def _summary(cells: list[CellResult], name: str) -> CheckSummary:
-    found = [(c.id, c.check(name)) for c in cells]
-    ran = [(cell_id, check) for cell_id, check in found if check is not None]
+    ran = [(c.id, v) for c in cells if (v := c.check(name)) is not None]
     if not ran:
         return CheckSummary("not checked")
-    bad = [(cell_id, check) for cell_id, check in ran if check["status"] != "pass"]
+    bad = [(cell_id, v) for cell_id, v in ran if v.status != "pass"]
     if not bad:
         return CheckSummary("pass")
-    status = "fail" if any(check["status"] == "fail" for _, check in bad) else "error"
-    return CheckSummary(status, tuple(cell_id for cell_id, _ in bad), bad[0][1]["detail"])
+    status = "fail" if any(v.status == "fail" for _, v in bad) else "error"
+    return CheckSummary(status, tuple(cell_id for cell_id, _ in bad), bad[0][1].detail)
 
 
-def _verdict(name: str, units: tuple[int, ...], checks: dict[str, CheckSummary], upstream: str) -> str:
+def _speed(units: tuple[int, ...]) -> str:
+    rebuild = f"{HEADLINE.name} rebuild"
     if not units:
-        speed = "no warm build succeeded"
-    elif max(units) == 0:
-        speed = "recompiles nothing on a warm rebuild"
-    elif min(units) == max(units):
-        speed = f"recompiles {max(units)} unit(s) on every warm rebuild"
-    else:
-        speed = f"recompiles {min(units)}–{max(units)} units on a warm rebuild, depending on the cell"
-    broken = [CHECKS[k].lower() for k, s in checks.items() if s.status in ("fail", "error")]
-    unchecked = [CHECKS[k].lower() for k, s in checks.items() if s.status == "not checked"]
+        return f"no {HEADLINE.name} build succeeded"
+    if max(units) == 0:
+        return f"recompiles nothing on a {rebuild}"
+    if min(units) == max(units):
+        return f"recompiles {max(units)} unit(s) on every {rebuild}"
+    return f"recompiles {min(units)}–{max(units)} units on a {rebuild}, depending on the cell"
+
+
+def _verdict(
+    name: str, units: tuple[int, ...], checks: dict[str, CheckSummary], labels: dict[str, str]
+) -> str:
+    broken = [labels[k].lower() for k, s in checks.items() if s.status in ("fail", "error")]
+    unchecked = [labels[k].lower() for k, s in checks.items() if s.status == "not checked"]
     if broken:
         safety = "but fails: " + ", ".join(broken)
-    elif unchecked and len(unchecked) == len(checks):
+    elif len(unchecked) == len(checks):
         safety = "safety not checked in this run"
     elif unchecked:
         safety = "passes the checks run (not checked: " + ", ".join(unchecked) + ")"
     else:
         safety = "passes every safety check"
-    return f"{name}: {speed}, {safety}; needs {upstream}."
+    return f"{name}: {_speed(units)}, {safety}"
 
 
 def decision_rows(result: RunResult) -> list[DecisionRow]:
     """Rows in the order strategies first appear in the run."""
+    labels = {c.check: c.label for c in check_labels(result)}
     by_strategy: dict[str, list[CellResult]] = {}
     for cell in result.cells:
         by_strategy.setdefault(cell.strategy, []).append(cell)
     rows = []
     for name, cells in by_strategy.items():
-        warm = [b for b in (c.build("warm") for c in cells) if b is not None and b.ok]
-        units = tuple(len(b.rebuilt) for b in warm)
+        built = [b for b in (c.build(HEADLINE.name) for c in cells) if b is not None and b.ok]
+        units = tuple(len(b.rebuilt) for b in built)
         # Seconds over every attempt (`run --repeat`), units from each cell's first, as in the cells table.
-        timed = [b.seconds for c in cells for b in c.attempts("warm") if b.ok]
+        timed = [b.seconds for c in cells for b in c.attempts(HEADLINE.name) if b.ok]
         seconds = round(statistics.median(timed), 2) if timed else None
-        checks = {key: _summary(cells, key) for key in CHECKS}
-        strategy = STRATEGIES.get(name)
-        upstream = strategy.upstream if strategy else "unknown (strategy not in this harness version)"
-        rows.append(
-            DecisionRow(
-                strategy=name,
-                cells=len(cells),
-                warm_units=units,
-                warm_seconds=seconds,
-                checks=checks,
-                upstream=upstream,
-                verdict=_verdict(name, units, checks, upstream),
-            )
-        )
+        checks = {key: _summary(cells, key) for key in labels}
+        upstream = next((c.upstream for c in cells if c.upstream), UNRECORDED)
+        needs = "its upstream change is not recorded" if upstream == UNRECORDED else f"needs {upstream}"
+        verdict = f"{_verdict(name, units, checks, labels)}; {needs}."
+        rows.append(DecisionRow(name, len(cells), units, seconds, checks, upstream, verdict))
     return rows
 
 
-def decision_table(rows: list[DecisionRow]) -> str:
-    head = ["Strategy", "Cells", "Warm: units recompiled", "Warm s (median)", *CHECKS.values()]
-    head.append("Upstream change needed")
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for row in rows:
+def decision_table(result: RunResult) -> Table:
+    labels = check_labels(result)
+    head = ["Strategy", "Cells", f"{HEADLINE.label}: units recompiled", f"{HEADLINE.label} s (median)"]
+    head += [c.label for c in labels] + ["Upstream change needed"]
+    rows = []
+    for row in decision_rows(result):
         seconds = "–" if row.warm_seconds is None else f"{row.warm_seconds:.1f}"
-        cols = [row.strategy, str(row.cells), row.warm_units_text, seconds]
-        cols += [str(row.checks[key]) for key in CHECKS]
-        cols.append(row.upstream)
-        lines.append("| " + " | ".join(cols) + " |")
-    return "\n".join(lines)
+        cells = [plain(row.strategy), plain(str(row.cells)), plain(row.warm_units_text), plain(seconds)]
+        cells += [row.checks[c.check].content() for c in labels]
+        rows.append(Row((*cells, plain(row.upstream))))
+    return Table("decision", tuple(head), tuple(rows))
+
+
+def verdicts(result: RunResult) -> tuple[list[str], list[str]]:
+    """One plain-language verdict per strategy, and one line per failed check."""
+    labels = {c.check: c.label for c in check_labels(result)}
+    rows = decision_rows(result)
+    failures = [
+        f"{labels[key]} failed in {', '.join(summary.failed)}: {summary.detail}"
+        for row in rows
+        for key, summary in row.checks.items()
+        if summary.failed
+    ]
+    return [row.verdict for row in rows], failures

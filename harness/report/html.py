@@ -1,7 +1,7 @@
 """report.html: one self-contained page (inline CSS and SVG, no scripts, fonts or links out).
 
-It shows what report.md shows, in the same order of importance: the decision table (the same
-``decision_rows`` as the Markdown), a comparison with a baseline if one was given, a chart per
+It shows what report.md shows, from the same rows (``harness.report.rows``), in the same order
+of importance: the decision table, a comparison with a baseline if one was given, a chart per
 cell, the cells table, and every build with its causes and log. Every piece of text from the
 results file is escaped.
 """
@@ -9,22 +9,23 @@ results file is escaped.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
+from harness.model.results import RunResult
+from harness.report.cells import CellDetail, cell_details, cells_table
 from harness.report.charts import CAUSE_COLOURS, CAUSE_LABELS, SECONDS_COLOUR, cell_chart, scales
-from harness.report.compare import Comparison
-from harness.report.decision import CHECKS, decision_rows
-from harness.report.markdown import (
-    NOISE_RULE,
+from harness.report.compare import NOISE_RULE, Comparison, comparison_table
+from harness.report.decision import decision_table, verdicts
+from harness.report.rows import Content, Span, Table
+from harness.report.stats import repeated
+from harness.report.text import (
+    CHARTS_NOTE,
     SPREAD_RULE,
-    cause_lines,
-    figures,
-    frontend_label,
-    root_cause,
-    sample_label,
+    UNITS_NOTE,
+    made_by,
+    measured_on,
+    source_line,
+    timing,
 )
-from harness.report.results import BuildRecord, CellResult, RunResult
-from harness.report.stats import repeated, scenario_stats
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; }
@@ -55,102 +56,50 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _table(head: list[str], rows: list[list[str]], *, cls: str = "") -> str:
-    """``rows`` hold already-escaped HTML; ``head`` is plain text."""
-    klass = f' class="{cls}"' if cls else ""
-    out = [f"<table{klass}><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>"]
-    out.append("<tbody>")
-    out += ["<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows]
+def span(item: Span) -> str:
+    if item.text == "\n":
+        return "<br>"
+    if item.link:
+        return f"{_e(item.text)} <code>{_e(item.link)}</code>"
+    if item.style == "code":
+        return f"<code>{_e(item.text)}</code>"
+    if item.style == "strong":
+        return f"<b>{_e(item.text)}</b>"
+    title = f' title="{_e(item.title)}"' if item.title else ""
+    if item.style == "plain" and not title:
+        return _e(item.text)
+    return f'<span class="{item.style}"{title}>{_e(item.text)}</span>'
+
+
+def content(cell: Content) -> str:
+    return "".join(span(item) for item in cell)
+
+
+def table(data: Table) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in data.head)
+    out = [f'<table class="{_e(data.name)}"><thead><tr>{head}</tr></thead><tbody>']
+    for row in data.rows:
+        klass = ' class="cell-row"' if row.note else ""
+        out.append(f"<tr{klass}>" + "".join(f"<td>{content(c)}</td>" for c in row.cells) + "</tr>")
+        if row.note:
+            # The command and logs get a full-width line of their own: long, but needed to act on a row.
+            out.append(f'<tr class="cell-sub"><td colspan="{len(data.head)}">{content(row.note)}</td></tr>')
     out.append("</tbody></table>")
     return "\n".join(out)
 
 
+def _list(items: list[str], cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return "<ul>" + "".join(f"<li{klass}>{item}</li>" for item in items) + "</ul>"
+
+
 def _decision(result: RunResult) -> str:
-    rows = []
-    found = decision_rows(result)
-    for row in found:
-        seconds = "–" if row.warm_seconds is None else f"{row.warm_seconds:.1f}"
-        cols = [f"<code>{_e(row.strategy)}</code>", str(row.cells), _e(row.warm_units_text), seconds]
-        for key in CHECKS:
-            check = row.checks[key]
-            title = f' title="{_e(check.detail)}"' if check.detail else ""
-            cols.append(f'<span class="{_e(check.status.replace(" ", "-"))}"{title}>{_e(check)}</span>')
-        cols += [_e(row.upstream), _e(row.verdict)]
-        rows.append(cols)
-    head = ["Strategy", "Cells", "Warm: crates recompiled", "Warm s (median)", *CHECKS.values()]
-    head += ["Upstream change needed", "Verdict"]
-    return '<section id="decision"><h2>Decision</h2>\n' + _table(head, rows) + "\n</section>"
-
-
-def _failure(record: BuildRecord) -> str:
-    where = f" (log <code>{_e(record.log)}</code>)" if record.log else ""
-    return f'<span class="failed">FAILED</span>: {_e(record.error or "")}{where}'
-
-
-def _units(cell: CellResult, scenario: str) -> str:
-    record = cell.build(scenario)
-    if record is None:
-        return "–"
-    if not record.ok:
-        return _failure(record)
-    text = _e(len(record.rebuilt)) + (f": {_e(', '.join(record.rebuilt))}" if record.rebuilt else "")
-    if any(not (b.wheel or {}).get("ok", True) for b in cell.attempts(scenario)):
-        text += ' <span class="failed">(wheel check failed)</span>'
-    stats = scenario_stats(cell, scenario)
-    if stats is not None and stats.unstable_units:
-        text += f' <span class="warn">(unstable: {_e(", ".join(map(str, stats.units)))})</span>'
-    if stats is not None and stats.failed:
-        text += f' <span class="failed">({stats.failed} of {stats.attempts} attempts failed)</span>'
-    return text
-
-
-def _seconds(cell: CellResult, scenario: str) -> str:
-    record = cell.build(scenario)
-    stats = scenario_stats(cell, scenario)
-    if record is None or stats is None:
-        return "–"
-    if not record.ok:
-        return '<span class="failed">FAILED</span>'
-    text = _e(stats.seconds_text().replace(" wide spread", ""))
-    return text + (' <span class="warn">wide spread</span>' if stats.wide else "")
-
-
-def _logs(cell: CellResult) -> str:
-    logs = list(dict.fromkeys(b.log for b in cell.builds if b.log))
-    if not logs:
-        return "–"
-    folder = logs[0].rsplit("/", 1)[0]
-    names = ", ".join(_e(log.rsplit("/", 1)[-1]) for log in logs)
-    return f"<code>{_e(folder)}/</code>: {names}"
-
-
-def _cells_table(result: RunResult) -> str:
-    scenarios = [s for s in ("warm", "incremental", "other-venv") if any(c.build(s) for c in result.cells)]
-    head = ["Frontend", "Strategy", "Sample", "pyo3", "Cold s"]
-    for scenario in scenarios:
-        head += [f"{scenario}: crates recompiled", f"{scenario} s"]
-    head.append("Root cause of the warm rebuild")
-    out = ["<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
-    for cell in result.cells:
-        row = [
-            _e(frontend_label(cell)),
-            _e(cell.strategy),
-            _e(sample_label(cell)),
-            _e(cell.pyo3_support or cell.pyo3),
-        ]
-        cold = cell.build("cold")
-        row.append(_failure(cold) if cold is not None and not cold.ok else _seconds(cell, "cold"))
-        for scenario in scenarios:
-            row += [_units(cell, scenario), _seconds(cell, scenario)]
-        row.append(root_cause(cell, esc=_e, failed='<span class="failed">cell failed</span>'))
-        out.append('<tr class="cell-row">' + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
-        # The command and logs get a full-width line of their own: long, but needed to act on a row.
-        out.append(
-            f'<tr class="cell-sub"><td colspan="{len(head)}">Reproduce: <code>{_e(cell.reproduce)}</code>'
-            f"<br>Logs: {_logs(cell)}</td></tr>"
-        )
-    out.append("</tbody></table>")
-    return '<section id="cells"><h2>Cells</h2>\n' + "\n".join(out) + "\n</section>"
+    said, failures = verdicts(result)
+    parts = ['<section id="decision"><h2>Decision</h2>', table(decision_table(result))]
+    parts.append(_list([_e(v) for v in said]))
+    if failures:
+        parts += ["<p>Failed checks:</p>", _list([_e(f) for f in failures], "fail")]
+    return "\n".join([*parts, "</section>"])
 
 
 def _legend() -> str:
@@ -164,14 +113,7 @@ def _legend() -> str:
 
 def _charts(result: RunResult) -> str:
     shared = scales(result.cells)
-    parts = [
-        '<section id="charts"><h2>Per cell</h2>',
-        "<p>Left: wall seconds of each scenario's build (with <code>--repeat</code>: the bar is the "
-        "median, the whisker min–max). Right: crates recompiled, each counted under its root cause "
-        "(a crate rebuilt only because a dependency was rebuilt is a <em>dep</em> cascade). Every chart has "
-        "the same scales.</p>",
-        _legend(),
-    ]
+    parts = ['<section id="charts"><h2>Per cell</h2>', f"<p>{_e(CHARTS_NOTE)}</p>", _legend()]
     for cell in result.cells:
         state = "" if cell.ok else ' <span class="failed">(failed)</span>'
         parts.append(f'<article class="cell" id="cell-{_e(cell.id)}"><h3>{_e(cell.id)}{state}</h3>')
@@ -181,54 +123,18 @@ def _charts(result: RunResult) -> str:
     return "\n".join(parts)
 
 
-def _build_item(build: BuildRecord) -> str:
-    status = '<span class="ok">ok</span>' if build.ok else '<span class="failed">FAILED</span>'
-    attempt = f" attempt {build.attempt + 1}" if build.attempt else ""
-    log = f"log <code>{_e(build.log)}</code>" if build.log else "no log"
-    head = f"<b>{_e(build.scenario)}</b>{attempt} ({status}, {build.seconds:.1f} s, {log})"
-    items = []
-    if build.error:
-        items.append(f"error: {_e(build.error)}")
-    if build.rebuilt or build.reran:
-        items.append(
-            f"recompiled: {_e(', '.join(build.rebuilt) or 'none')}; build scripts re-ran: "
-            f"{_e(', '.join(build.reran) or 'none')}"
-        )
-    if build.scenario != "cold":
-        items += [f"cause: {_e(text)}" for text in cause_lines(build, full=True)]
-    if build.wheel:
-        verdict = (
-            "imports and works"
-            if build.wheel.get("ok")
-            else "FAILED: " + str(build.wheel.get("detail"))[-300:]
-        )
-        cls = "ok" if build.wheel.get("ok") else "failed"
-        items.append(
-            f'wheel <code>{_e(build.wheel.get("file"))}</code>: <span class="{cls}">{_e(verdict)}</span>'
-        )
-    inner = "".join(f"<li>{item}</li>" for item in items)
-    return f"<li>{head}" + (f"<ul>{inner}</ul>" if inner else "") + "</li>"
-
-
-def _builds(result: RunResult) -> str:
-    parts = ['<section id="builds"><h2>Every build</h2>']
-    for cell in result.cells:
-        source = result.source_of(cell.id)
-        parts.append(
-            f"<details{' open' if not cell.ok else ''}><summary><code>{_e(cell.id)}</code></summary>"
-        )
-        parts.append(f"<p>Reproduce: <code>{_e(cell.reproduce)}</code><br>")
-        parts.append(
-            f"Frontend: {_e(cell.frontend_source or cell.frontend)}. "
-            f"Backend: {_e(cell.backend_source or 'unrecorded')}."
-        )
-        if source is not None:
-            parts.append(f"<br>Measured by the run in <code>{_e(source.get('file'))}</code>.")
-        parts.append("</p>")
-        if cell.error:
-            parts.append(f'<pre class="failed">{_e(cell.error)}</pre>')
-        parts.append("<ul>" + "".join(_build_item(b) for b in cell.builds) + "</ul></details>")
-    parts.append("</section>")
+def _cell_detail(cell: CellDetail) -> str:
+    parts = [f"<details{' open' if not cell.ok else ''}><summary><code>{_e(cell.id)}</code></summary>"]
+    parts.append("<p>" + "<br>".join(content(fact) for fact in cell.facts) + "</p>")
+    if cell.error:
+        parts.append(f'<pre class="failed">{_e(cell.error)}</pre>')
+    if cell.checks:
+        parts.append(_list([content(check) for check in cell.checks]))
+    builds = []
+    for build in cell.builds:
+        sub = _list([content(s) for s in build.sub]) if build.sub else ""
+        builds.append(content(build.head) + sub)
+    parts.append(_list(builds) + "</details>")
     return "\n".join(parts)
 
 
@@ -237,36 +143,12 @@ def _comparison(comparison: Comparison) -> str:
     parts.append(f"<p>{_e(NOISE_RULE)}</p>")
     regressions = comparison.regressions
     if regressions:
-        parts.append(f'<p class="regression">{len(regressions)} regression(s):</p><ul>')
-        parts += [f'<li class="regression">{_e(line)}</li>' for line in regressions]
-        parts.append("</ul>")
+        parts.append(f'<p class="regression">{len(regressions)} regression(s):</p>')
+        parts.append(_list([_e(line) for line in regressions], "regression"))
     else:
         parts.append('<p class="ok">No regressions beyond noise.</p>')
-    rows = []
-    for cell in comparison.cells:
-        if cell.failed:
-            rows.append(
-                [f"<code>{_e(cell.id)}</code>", "–", "", "", "", "", "", _e(f"cell failed: {cell.failed}")]
-            )
-        for change in cell.scenarios:
-            before, after = change.before, change.after
-            units, seconds = change.units_delta, change.seconds_delta
-            cls = "regression" if change.regressions else "improved" if change.improvements else "muted"
-            rows.append(
-                [
-                    f"<code>{_e(cell.id)}</code>",
-                    _e(change.scenario),
-                    _e(figures(before.seconds_text(), before.first_units)) if before else "–",
-                    _e(figures(after.seconds_text(), after.first_units)) if after else "–",
-                    "–" if units is None else f"{units:+d}",
-                    "–" if seconds is None else f"{seconds:+.1f}",
-                    f"{change.threshold:.1f}",
-                    f'<span class="{cls}">{_e(change.verdict)}</span>',
-                ]
-            )
-    if rows:
-        head = ["Cell", "Scenario", "Baseline: crates / s", "Now: crates / s", "Δ crates", "Δ s", "Noise s"]
-        parts.append(_table([*head, "Verdict"], rows))
+    if comparison.cells:
+        parts.append(table(comparison_table(comparison)))
     for label, ids in (
         ("Added (not in the baseline)", comparison.added),
         ("Removed (only in the baseline)", comparison.removed),
@@ -277,41 +159,21 @@ def _comparison(comparison: Comparison) -> str:
     return "\n".join(parts)
 
 
-def _measured_on(where: dict[str, Any]) -> str:
-    tools, python, machine = (
-        where.get("toolchain") or {},
-        where.get("python") or {},
-        where.get("machine") or {},
-    )
-    return _e(
-        f"Toolchain: {tools.get('rustc')}; {tools.get('cargo')}. Python: {python.get('version')} "
-        f"({python.get('base_executable')}). Machine: {machine.get('platform')}, {machine.get('cpus')} CPUs."
-    )
-
-
 def _footer(result: RunResult) -> str:
     parts = ["<footer><h2>Provenance</h2>"]
     if result.sources:
-        parts.append(f"<p>Merged from {len(result.sources)} run(s):</p><ul>")
+        parts.append(f"<p>Merged from {len(result.sources)} run(s):</p>")
+        items = []
         for source in result.sources:
-            command = " ".join(source.get("command") or [])
-            cells = len(source.get("cells") or [])
-            parts.append(
-                f"<li><code>{_e(source.get('file'))}</code>: <code>{_e(command)}</code> on "
-                f"{_e(source.get('started'))}, {cells} cell(s). {_measured_on(source)}</li>"
-            )
-        parts.append("</ul>")
+            file, command, rest = source_line(source)
+            items.append(f"<code>{_e(file)}</code>: <code>{_e(command)}</code>{_e(rest)}")
+        parts.append(_list(items))
     else:
         here = {"toolchain": result.toolchain, "python": result.python, "machine": result.machine}
-        parts.append(f"<p>{_measured_on(here)}</p>")
-    timing = result.timing
-    if timing:
-        parts.append(
-            f"<p>Build seconds {timing.get('build', 0.0):.0f}, setup {timing.get('setup', 0.0):.0f}, "
-            f"total {timing.get('total', 0.0):.0f}"
-            + (" (summed over the merged runs)" if result.sources else "")
-            + ".</p>"
-        )
+        parts.append(f"<p>{_e(measured_on(here))}</p>")
+    if result.timing:
+        merged = " Seconds are summed over the merged runs." if result.sources else ""
+        parts.append(f"<p>{_e(timing(result.timing))}{merged}</p>")
     parts.append(
         f"<p>Pins sha256 {_e(str(result.pins.get('sha256'))[:12])}; harness {_e(result.harness_version)}.</p>"
     )
@@ -321,12 +183,9 @@ def _footer(result: RunResult) -> str:
 
 def render(result: RunResult, comparison: Comparison | None = None) -> str:
     failed = [c for c in result.cells if not c.ok]
-    body = [
-        "<h1>pyo3 warm-rebuild report</h1>",
-        f"<p>Made by <code>{_e(' '.join(result.command))}</code> "
-        + (f"from {len(result.sources)} run(s), the first started " if result.sources else "on ")
-        + f"{_e(result.started)}.</p>",
-    ]
+    made = made_by(result.started, len(result.sources), False)
+    command = f"<code>{_e(' '.join(result.command))}</code>"
+    body = ["<h1>pyo3 warm-rebuild report</h1>", f"<p>Made by {command} {_e(made)}</p>"]
     if result.interrupted:
         body.append('<p class="banner">Interrupted: only finished cells are shown.</p>')
     if failed:
@@ -336,10 +195,13 @@ def render(result: RunResult, comparison: Comparison | None = None) -> str:
     if comparison is not None:
         body.append(_comparison(comparison))
     body.append(_charts(result))
-    body.append(_cells_table(result))
+    body.append('<section id="cells"><h2>Cells</h2>\n' + table(cells_table(result)))
+    body.append(f"<p>{_e(UNITS_NOTE.replace('`', ''))}</p>")
     if any(repeated(c) for c in result.cells):
         body.append(f"<p>{_e(SPREAD_RULE.replace('**', ''))}</p>")
-    body.append(_builds(result))
+    body.append("</section>")
+    details = "".join(_cell_detail(c) for c in cell_details(result))
+    body.append(f'<section id="builds"><h2>Every build</h2>\n{details}\n</section>')
     body.append(_footer(result))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import UsageError
-from harness.report.results import SCHEMA_VERSION, CellResult, RunResult
+from harness.model.results import SCHEMA_VERSION, CellResult, RunResult
 
 # What a source entry keeps of its run (besides the file it came from and its cells).
 _PROVENANCE = ("started", "finished", "interrupted", "command", "machine", "toolchain", "python")
@@ -35,7 +35,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 def _parse(path: Path, data: dict[str, Any]) -> RunResult:
     try:
         result = RunResult.from_json(data)
-    except (TypeError, KeyError, AttributeError) as exc:
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise UsageError(f"{path}: not a valid results file ({exc})") from None
     for cell in result.cells:
         problem = _problem(cell)
@@ -51,8 +51,6 @@ def _problem(cell: CellResult) -> str | None:
     for build in cell.builds:
         if not isinstance(build.seconds, (int, float)) or not isinstance(build.rebuilt, list):
             return f"{build.scenario} build has no seconds or rebuilt list"
-        if not all(isinstance(c, dict) and "kind" in c for c in build.causes):
-            return f"{build.scenario} build has a cause without a kind"
     return None
 
 
@@ -138,4 +136,5 @@ def merge(paths: Sequence[Path], command: list[str]) -> RunResult:
         installs=[item for r in results for item in r.installs],
         harness_version=", ".join(versions_used),
         sources=sources,
+        safety_checks=list(dict.fromkeys(c for r in results for c in r.safety_checks)),
     )

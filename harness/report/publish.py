@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import UsageError
-from harness.install.cache import write_atomic
+from harness.files import write_atomic
+from harness.model.results import RunResult, write_results
 from harness.report import html, markdown
 from harness.report.compare import Comparison, compare
 from harness.report.merge import load, merge
-from harness.report.results import RunResult, write_results
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from harness.report.results import CellResult
+from harness.model.results import CellResult
 
 # A spread is too wide to trust when it is large both relative to the median and in absolute
 # terms: (max - min) / median > WIDE_RELATIVE and max - min > WIDE_SECONDS. The absolute floor

@@ -8,7 +8,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from harness.report.results import BuildRecord
+from harness.model.results import BuildRecord
 
 
 class ProgressPrinter:
@@ -50,8 +50,8 @@ class ProgressPrinter:
             self.index += 1
             cell = data["cell"]
             self._print(
-                f"[{self.index}/{self.total} {self._clock()}] {cell.frontend} · {cell.strategy} · "
-                f"{cell.sample} · pyo3 {cell.pyo3}"
+                f"[{self.index}/{self.total} {self._clock()}] {cell.frontend} · {cell.strategy.name} · "
+                f"{cell.sample.spec} · pyo3 {cell.pyo3}"
             )
         elif event == "build-start":
             attempt = int(data.get("attempt", 0))
@@ -76,7 +76,6 @@ def summarize(record: BuildRecord) -> str:
     name = f"{record.scenario} (attempt {record.attempt + 1})" if record.attempt else record.scenario
     if not record.ok:
         return f"{name}: FAILED after {record.seconds:.1f} s ({record.error}); log {record.log}"
-    wheel = record.wheel or {}
-    check = "wheel works" if wheel.get("ok") else "WHEEL CHECK FAILED"
+    check = "wheel works" if record.wheel is not None and record.wheel.ok else "WHEEL CHECK FAILED"
     units = ", ".join(record.rebuilt) if record.rebuilt else "nothing"
     return f"{name}: {record.seconds:.1f} s, recompiled {units}; {check}"

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.report.results import BuildRecord, CellResult, RunResult, read_results
+from harness.model.results import BuildRecord, CellResult, RunResult, read_results
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,7 +76,7 @@ def assert_every_wheel_works(run: Run) -> None:
         assert cell.error is None, cell.error
         for build in cell.builds:
             assert build.ok, f"{cell.id} {build.scenario} failed: {build.error} (log {build.log})"
-            assert build.wheel is not None and build.wheel["ok"], f"{cell.id} {build.scenario}: {build.wheel}"
+            assert build.wheel is not None and build.wheel.ok, f"{cell.id} {build.scenario}: {build.wheel}"
 
 
 def _stat(pid: str) -> tuple[int, int] | None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from harness.build.samples import SAMPLES
-from harness.build.workcopy import make_work_copy
 from harness.install.pyo3 import Pyo3
 from harness.measure.causes import diff
 from harness.measure.fingerprints import snapshot
 from harness.process import clean_environment
+from harness.workbench.samples import SAMPLES
+from harness.workbench.workcopy import make_work_copy
 
 pytestmark = pytest.mark.e2e
 

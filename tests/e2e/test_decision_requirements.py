@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.model.results import Verdict
 from tests.e2e.harness_run import Run, run_harness
 
 pytestmark = pytest.mark.e2e
@@ -19,7 +20,7 @@ def run(module_dir: Path) -> Run:
     return run_harness([*args, "--sample", ",".join(SAMPLES), "--scenario", "cold"], module_dir)
 
 
-def requirements(run: Run, strategy: str, sample: str, variant: str | None = None) -> dict[str, str]:
+def requirements(run: Run, strategy: str, sample: str, variant: str | None = None) -> Verdict:
     found = run.cell("build", strategy, sample, variant).check("requirements")
     assert found is not None, f"{strategy}/{sample}:{variant} has no requirements verdict"
     return found
@@ -27,17 +28,17 @@ def requirements(run: Run, strategy: str, sample: str, variant: str | None = Non
 
 def test_stock_reaches_its_build_requirements_everywhere(run: Run) -> None:
     for sample, variant in (("cffi-style", None), ("hazard", "config-executable"), ("hazard", "pyo3-python")):
-        assert requirements(run, "stock", sample, variant)["status"] == "pass"
+        assert requirements(run, "stock", sample, variant).status == "pass"
         assert run.build("build", "stock", sample, "cold", variant).wheel is not None
 
 
 def test_maturin_base_python_fails_the_requirements_check_on_cffi_style(run: Run) -> None:
     verdict = requirements(run, "maturin-base-python", "cffi-style")
-    assert verdict["status"] == "fail", verdict
-    assert "pyo3_harness_probe" in verdict["detail"], verdict
+    assert verdict.status == "fail", verdict
+    assert "pyo3_harness_probe" in verdict.detail, verdict
     cold = run.build("build", "maturin-base-python", "cffi-style", "cold")
     assert not cold.ok and cold.log and "pyo3_harness_probe" in (cold.error or ""), cold.error
-    assert requirements(run, "maturin-base-python", "hazard", "pyo3-python")["status"] == "fail"
+    assert requirements(run, "maturin-base-python", "hazard", "pyo3-python").status == "fail"
 
 
 def test_frontend_patch_keeps_every_build_requirement_reachable(run: Run) -> None:
@@ -46,7 +47,7 @@ def test_frontend_patch_keeps_every_build_requirement_reachable(run: Run) -> Non
     # python too (patches/pyo3/*/0002): cffi-style and both probes build.
     for sample, variant in (("cffi-style", None), ("hazard", "config-executable"), ("hazard", "pyo3-python")):
         verdict = requirements(run, "frontend-patch", sample, variant)
-        assert verdict["status"] == "pass", (sample, variant, verdict)
+        assert verdict.status == "pass", (sample, variant, verdict)
 
 
 def test_failed_builds_are_rows_with_logs(run: Run) -> None:

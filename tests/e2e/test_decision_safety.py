@@ -22,7 +22,7 @@ def run(module_dir: Path) -> Run:
 def status(run: Run, strategy: str, check: str) -> str:
     found = run.cell("build", strategy, "pyo3-ext").check(check)
     assert found is not None, f"{strategy} has no {check} verdict"
-    return found["status"]
+    return found.status
 
 
 def test_every_build_ran_and_every_wheel_works(run: Run) -> None:
@@ -30,7 +30,7 @@ def test_every_build_ran_and_every_wheel_works(run: Run) -> None:
     assert {c.strategy for c in run.result.cells} == set(STRATEGIES)
     for cell in run.result.cells:
         assert [b.scenario for b in cell.builds] == ["cold", "warm", "switch-python"]
-        assert all(b.ok and b.wheel and b.wheel["ok"] for b in cell.builds), cell.id
+        assert all(b.ok and b.wheel and b.wheel.ok for b in cell.builds), cell.id
 
 
 @pytest.mark.parametrize("strategy", ["config-file", "frontend-patch"])
@@ -51,7 +51,7 @@ def test_the_interpreter_switch_rebuilds_the_pyo3_chain(run: Run, strategy: str)
     assert switched.python != run.result.python["base_executable"], "the frontend really moved"
     assert "pyo3-ffi" in switched.rebuilt, switched.rebuilt
     # cargo's own record names the variable that carried the new interpreter.
-    changed = {c.get("var") for c in switched.causes if c["kind"] == "env" and c["unit"] == "pyo3-ffi"}
+    changed = {c.var for c in switched.causes if c.kind == "env" and c.unit == "pyo3-ffi"}
     assert changed, switched.causes
     assert status(run, strategy, "stale") == "pass"
 

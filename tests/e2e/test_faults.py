@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.build.samples import SAMPLES
-from harness.report.results import read_results
+from harness.model.results import read_results
+from harness.workbench.samples import SAMPLES
 from tests.e2e.harness_run import alive_in_groups, process_groups_below, run_harness, start_harness
 
 pytestmark = pytest.mark.e2e

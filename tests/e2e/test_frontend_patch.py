@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.report.results import BuildRecord, CellResult
+from harness.model.results import BuildRecord, CellResult
 from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def warm(
     ]
     build = cell.build("warm")
     assert build is not None
-    roots = [(str(c["unit"]), str(c.get("var"))) for c in build.causes if c["kind"] != "dep"]
+    roots = [(str(c.unit), str(c.var)) for c in build.causes if c.kind != "dep"]
     return cell, build, roots
 
 

@@ -26,7 +26,7 @@ def backends(module_dir: Path) -> Run:
 
 def roots(run: Run, frontend: str, strategy: str, sample: str, variant: str | None = None) -> list[str]:
     build = run.build(frontend, strategy, sample, "warm", variant)
-    return [f"{c['unit']}:{c['var']}" for c in build.causes if c["kind"] != "dep"]
+    return [f"{c.unit}:{c.var}" for c in build.causes if c.kind != "dep"]
 
 
 def test_cffi_wheels_work(cffi: Run) -> None:

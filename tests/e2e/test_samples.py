@@ -23,9 +23,9 @@ def test_every_wheel_imports_and_works(run: Run) -> None:
     assert_every_wheel_works(run)
 
 
-def roots(run: Run, strategy: str, sample: str, variant: str | None = None) -> list[tuple[str, str]]:
+def roots(run: Run, strategy: str, sample: str, variant: str | None = None) -> list[tuple[str, str | None]]:
     warm = run.build("uv", strategy, sample, "warm", variant)
-    return [(c["unit"], c["var"]) for c in warm.causes if c["kind"] != "dep"]
+    return [(c.unit, c.var) for c in warm.causes if c.kind != "dep"]
 
 
 def test_legacy_cffi_build_script_reruns_even_with_base_python_exported(run: Run) -> None:
@@ -48,7 +48,7 @@ def test_base_aware_falls_back_to_pyo3_python_when_nothing_is_exported(run: Run)
 def test_abi3_does_not_churn_on_pyo3_029(run: Run) -> None:
     warm = run.build("uv", "stock", "pyo3-ext-abi3", "warm")
     assert warm.rebuilt == []
-    assert warm.wheel is not None and "abi3" in warm.wheel["tags"]
+    assert warm.wheel is not None and "abi3" in warm.wheel.tags
 
 
 def test_setuptools_rust_churns_like_maturin_and_exporting_fixes_it(run: Run) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.report.results import read_results
+from harness.model.results import read_results
 from tests.e2e.harness_run import REPO, Run, assert_every_wheel_works, run_harness
 
 pytestmark = pytest.mark.e2e

@@ -28,11 +28,11 @@ def test_stock_warm_rebuild_recompiles_pyo3_because_pyo3_python_changed(run: Run
     warm = run.build(frontend, "stock", "pyo3-ext", "warm")
     assert {"pyo3-ffi", "pyo3"} <= set(warm.rebuilt)
     assert "pyo3-ffi" in warm.reran
-    roots = [c for c in warm.causes if c["kind"] != "dep"]
-    assert [(c["unit"], c["kind"], c["var"]) for c in roots] == [("pyo3-ffi", "env", "PYO3_PYTHON")]
+    roots = [c for c in warm.causes if c.kind != "dep"]
+    assert [(c.unit, c.kind, c.var) for c in roots] == [("pyo3-ffi", "env", "PYO3_PYTHON")]
     temp_dir = "builds-v0/.tmp" if frontend == "uv" else "build-env-"
-    assert temp_dir in roots[0]["old"] and temp_dir in roots[0]["new"]
-    assert roots[0]["old"] != roots[0]["new"]
+    assert temp_dir in str(roots[0].old) and temp_dir in str(roots[0].new)
+    assert roots[0].old != roots[0].new
 
 
 @pytest.mark.parametrize("frontend", ["uv", "build"])
@@ -47,7 +47,7 @@ def test_incremental_recompiles_only_the_extension(run: Run, frontend: str) -> N
     incremental = run.build(frontend, "exported", "pyo3-ext", "incremental")
     assert incremental.rebuilt == ["pyo3-ext"]
     [cause] = incremental.causes
-    assert cause["kind"] == "file" and cause["path"].endswith("src/lib.rs")
+    assert cause.kind == "file" and str(cause.path).endswith("src/lib.rs")
 
 
 def test_report_explains_the_churn_in_words(run: Run) -> None:

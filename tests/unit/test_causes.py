@@ -4,8 +4,9 @@ import json
 import os
 from pathlib import Path
 
-from harness.measure.causes import describe, diff
+from harness.measure.causes import diff
 from harness.measure.fingerprints import Snapshot
+from harness.model.causes import describe
 
 
 def load(fixtures: Path, name: str) -> tuple[Snapshot, Snapshot]:

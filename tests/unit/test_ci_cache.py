@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from harness.build import ci_cache
+from harness.workbench import ci_cache
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "ci-restore-target.json"
 

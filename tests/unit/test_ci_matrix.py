@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.ci_matrix import GITHUB_MATRIX_LIMIT, github, plan
+from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, GITHUB_MATRIX_LIMIT, github, plan
 from harness.cli import build_parser, main, selection_from
 from harness.errors import UsageError
+from harness.install.frontends import DEFAULT_FRONTENDS
 from harness.pins import load_pins
-from harness.session import Selection
+from harness.selection import Selection
+from harness.workbench.samples import DEFAULT_SAMPLES
+from harness.workbench.strategies import DEFAULT_STRATEGIES
 
 NO_CACHE = Path("/nonexistent-cache")  # selections without --project never touch it
 
@@ -38,10 +41,10 @@ def matrix(argv: list[str], capsys: pytest.CaptureFixture[str]) -> list[dict[str
 
 def test_default_matrix_is_os_by_python_by_frontend(capsys: pytest.CaptureFixture[str]) -> None:
     jobs = matrix([], capsys)
-    assert len(jobs) == 3 * 6 * 4
-    assert {j["os"] for j in jobs} == {"ubuntu-latest", "macos-latest", "windows-latest"}
-    assert {j["python"] for j in jobs} == {"3.10", "3.11", "3.12", "3.13", "3.14", "3.14t"}
-    assert {j["frontend"] for j in jobs} == {"pip", "pip-venv", "build", "uv"}
+    assert len(jobs) == len(DEFAULT_OSES) * len(DEFAULT_PYTHONS) * len(DEFAULT_FRONTENDS)
+    assert {j["os"] for j in jobs} == set(DEFAULT_OSES)
+    assert {j["python"] for j in jobs} == set(DEFAULT_PYTHONS)
+    assert {j["frontend"] for j in jobs} == set(DEFAULT_FRONTENDS)
     assert {j["shard"] for j in jobs} == {"1/1"}
     assert set(jobs[0]) == {"os", "python", "frontend", "shard", "cells", "artifact", "args"}
     assert len({j["artifact"] for j in jobs}) == len(jobs), "artifact names are unique"
@@ -58,7 +61,7 @@ def test_every_job_is_a_run_the_cli_accepts_and_shards_cover_each_frontend(
     dealt: dict[str, list[str]] = defaultdict(list)
     for job in jobs:
         ran = run_selection(str(job["args"]))
-        assert ran.frontends == (job["frontend"],)
+        assert tuple(map(str, ran.frontends)) == (job["frontend"],)
         assert str(ran.shard) == job["shard"]
         assert len(ran.to_run()) == job["cells"]
         dealt[str(job["frontend"])] += [c.id for c in ran.to_run()]
@@ -77,7 +80,8 @@ def test_more_shards_than_cells_are_clamped_with_a_note(capsys: pytest.CaptureFi
 def test_text_format_lists_the_same_jobs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["matrix", "--frontend", "uv", "--os", "macos-latest", "--python", "3.14t"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("1 job(s), 6 cell run(s) in all:")
+    cells = len(DEFAULT_STRATEGIES) * len(DEFAULT_SAMPLES)
+    assert out.startswith(f"1 job(s), {cells} cell run(s) in all:")
     assert "macos-latest  3.14t  uv" in out and "pyo3-harness run --frontend uv --strategy" in out
 
 

@@ -5,6 +5,9 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.pins import load_pins
+
+PYO3 = load_pins().pyo3_versions
 
 
 @pytest.mark.parametrize(
@@ -14,7 +17,7 @@ from harness.cli import main
         (["run", "--strategy", "magic"], "unknown strategy 'magic'; accepted: stock, exported"),
         (["run", "--sample", "nope"], "unknown sample 'nope'; accepted: pyo3-ext"),
         (["run", "--sample", "cffi-style:x"], "accepted: legacy, base-aware, config-file"),
-        (["run", "--pyo3", "0.1.0"], "unknown pyo3 version '0.1.0'; accepted: 0.29.2, 0.28.3"),
+        (["run", "--pyo3", "0.1.0"], f"unknown pyo3 version '0.1.0'; accepted: {', '.join(PYO3)}"),
         (
             ["run", "--scenario", "hot"],
             "unknown scenario 'hot'; accepted: cold, warm, incremental, other-venv",
@@ -60,7 +63,7 @@ def test_project_that_is_not_pyo3_says_so(tmp_path: Path, capsys: pytest.Capture
 def test_list_shows_every_registry(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    for name in ("pip-venv", "exported", "cffi-style", "base-aware", "other-venv", "0.28.3"):
+    for name in ("pip-venv", "exported", "cffi-style", "base-aware", "other-venv", *PYO3):
         assert name in out
 
 

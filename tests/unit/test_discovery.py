@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.build.discovery import parse_metadata
+from harness.workbench.discovery import parse_metadata
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 

@@ -2,11 +2,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.build.strategies import STRATEGIES, StrategyContext
 from harness.install.envs import Interpreter, PythonEnv
 from harness.install.frontends import FRONTENDS, BuildOptions, BuildPaths, Installed
 from harness.pins import load_pins
 from harness.process import clean_environment
+from harness.workbench.strategies import STRATEGIES, StrategyContext
 
 INTERPRETER = Interpreter(
     executable="/envs/pip/bin/python",
@@ -97,9 +97,9 @@ def test_frontend_requirements() -> None:
 
 
 def test_frontend_specs(tmp_path: Path) -> None:
-    from harness.engine import Cell
     from harness.errors import UsageError
     from harness.install.frontends import parse_frontend
+    from harness.selection import Selection
 
     binary = tmp_path / "uv"
     binary.write_text("")
@@ -117,13 +117,19 @@ def test_frontend_specs(tmp_path: Path) -> None:
     ]:
         with pytest.raises(UsageError, match=message):
             parse_frontend(bad)
-    cell = Cell(f"uv={binary}", "stock", "cffi-style:legacy", "0.29.2", ("cold",))
-    assert (
-        cell.id.startswith("uv-")
-        and "/" not in cell.id
-        and cell.id.endswith("--cffi-style-legacy--pyo3-0.29.2")
-    )
-    assert Cell("pip==26.1", "stock", "pyo3-ext", "0.29.2", ("cold",)).id.startswith("pip-26.1--stock")
+    versions = load_pins().pyo3_versions
+
+    def cell_id(frontend: str, sample: str) -> str:
+        chosen = Selection.from_names(
+            pyo3_versions=versions, frontends=[frontend], strategies=["stock"], samples=[sample]
+        )
+        [cell] = chosen.cells()
+        return cell.id
+
+    found = cell_id(f"uv={binary}", "cffi-style:legacy")
+    assert found.startswith("uv-") and "/" not in found
+    assert found.endswith(f"--cffi-style-legacy--pyo3-{versions[0]}")
+    assert cell_id("pip==26.1", "pyo3-ext").startswith("pip-26.1--stock--pyo3-ext")
 
 
 def test_strategies_spell_their_options_in_each_frontends_flags() -> None:

@@ -3,13 +3,14 @@ per cell, failures shown, and the same decision rows as the Markdown."""
 
 import copy
 import re
+from dataclasses import replace
 from html import escape
 
+from harness.model.results import RunResult
 from harness.report import html
 from harness.report.charts import CAUSE_COLOURS, SECONDS_COLOUR, crates_by_cause
 from harness.report.compare import compare
 from harness.report.decision import decision_rows
-from harness.report.results import RunResult
 
 # Anything that would make a browser fetch something: links, sources, CSS urls and imports.
 EXTERNAL = re.compile(r"""(?:https?:)?//[a-z0-9]|\b(?:src|href|srcset)\s*=|url\(|@import""", re.IGNORECASE)
@@ -55,12 +56,14 @@ def test_repeats_draw_a_whisker_and_show_the_range(repeated: RunResult) -> None:
     assert "(max − min) / median &gt; 0.25 and max − min &gt; 0.5 s" in page
 
 
-def test_decision_table_renders_the_same_rows(repeated: RunResult) -> None:
+def test_decision_section_has_a_verdict_per_strategy(repeated: RunResult) -> None:
     page = html.render(repeated)
     section = page[page.index('<section id="decision">') : page.index("</section>")]
-    for row in decision_rows(repeated):
-        assert f"<code>{row.strategy}</code>" in section
-        assert escape(row.verdict) in section
+    rows = decision_rows(repeated)
+    assert [r.strategy for r in rows] == ["stock", "exported"]
+    for row in rows:
+        assert f"<tr><td>{row.strategy}</td><td>{row.cells}</td>" in section
+        assert f"<li>{escape(row.verdict)}</li>" in section
 
 
 def test_all_text_is_escaped(repeated: RunResult) -> None:
@@ -70,7 +73,7 @@ def test_all_text_is_escaped(repeated: RunResult) -> None:
     cell.frontend_source = 'a "quoted" <b>source</b> & more'
     warm = cell.build("warm")
     assert warm is not None
-    warm.causes[0]["new"] = "/tmp/<img src=x onerror=alert(1)>/bin/python"
+    warm.causes[0] = replace(warm.causes[0], new="/tmp/<img src=x onerror=alert(1)>/bin/python")
     cell.error = "<iframe>"
     page = html.render(hostile)
     assert (
@@ -97,7 +100,7 @@ def test_failed_builds_are_shown_not_hidden(repeated: RunResult) -> None:
     chart = chart[: chart.index("</svg>")]
     assert chart.count(">FAILED</text>") == 2  # in both panels
     row = page[page.index('<tr class="cell-row"><td>uv 0.13.9</td><td>exported</td>') :]
-    assert '<span class="failed">FAILED</span>: build failed with exit 1; see warm.log (log <code>' in row
+    assert f'<td><span class="failed">failed</span> (log <code>{warm.log}</code>)</td>' in row
     assert "<details open><summary><code>" + cell.id in page
 
 

@@ -8,8 +8,8 @@ one scale: 300 px for the slowest build (18.1 s) and 100 px per crate recompiled
 import copy
 from pathlib import Path
 
+from harness.model.results import RunResult
 from harness.report import html
-from harness.report.results import RunResult
 from tests.browser import BLUE, CAUSE_RGB, bars, screenshot
 from tests.png import Image
 

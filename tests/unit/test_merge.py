@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from harness.errors import UsageError
+from harness.model.results import RunResult, read_results
 from harness.report.merge import load, merge
 from harness.report.publish import publish
-from harness.report.results import RunResult, read_results
 from tests.conftest import REPEATED, SINGLE
 
 SCHEMA = Path(__file__).parents[2] / "schema" / "results.schema.json"

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -8,13 +9,17 @@ from harness.install.patches import available, load_series
 from harness.pins import load_pins
 
 
-def test_pins_file_names_exact_versions() -> None:
+def test_pins_file_names_exact_versions(tmp_path: Path) -> None:
     pins = load_pins()
-    assert pins.pip == "26.3" and pins.build == "1.6.1" and pins.uv == "0.13.9"
-    assert pins.uv_source == "0.12.5" and pins.maturin == "1.16.0"
-    assert pins.setuptools_rust == "1.13.0"
-    assert pins.pyo3_versions[:2] == ("0.29.2", "0.28.3")
-    assert "maturin==1.16.0" in pins.wheelhouse_requirements()
+    versions = [pins.pip, pins.build, pins.uv, pins.uv_source, pins.maturin, pins.setuptools_rust]
+    assert all(re.fullmatch(r"\d+(\.\d+)+", v) for v in [*versions, *pins.pyo3_versions]), versions
+    assert f"maturin=={pins.maturin}" in pins.wheelhouse_requirements()
+    assert f"setuptools-rust=={pins.setuptools_rust}" in pins.wheelhouse_requirements()
+    # Every value comes from the file: a copy with other versions reads as those versions.
+    text = (Path(pins.path)).read_text()
+    other = tmp_path / "pins.toml"
+    other.write_text(text.replace(f'"{pins.pip}"', '"1.2.3"', 1))
+    assert load_pins(other).pip == "1.2.3" and load_pins(other).digest != pins.digest
 
 
 def test_bad_pins_file_is_named(tmp_path: Path) -> None:

@@ -7,19 +7,22 @@ import stat
 import threading
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from harness.cli import utf8_streams
 from harness.doctor import toolchain_checks
-from harness.install.cache import default_cache_dir, lock_windows, locked
+from harness.files import lock_windows, locked
+from harness.install.cache import default_cache_dir
 from harness.install.envs import base_executable, bin_dir, executable, interpreter_from
 from harness.install.recipes import artifact_path
 from harness.measure.wheelcheck import top_level_modules, wheel_tags
+from harness.model.results import RunResult
 from harness.process import clean_environment
-from harness.report.markdown import escape, render, short_path, table
-from harness.report.results import RunResult
+from harness.report.markdown import cells, escape, render
+from harness.report.rows import short_path
 
 UV_WINDOWS = r"C:\Users\runneradmin\AppData\Local\uv\cache\builds-v0\.tmpAb12\Scripts\python.exe"
 FRAMEWORK = "/Library/Frameworks/Python.framework/Versions"
@@ -188,10 +191,10 @@ def test_windows_causes_survive_markdown(fixtures: Path) -> None:
     stock = next(c for c in recorded.cells if c.strategy == "stock")
     warm = stock.build("warm")
     assert warm is not None
-    cause = next(c for c in warm.causes if c["kind"] == "env")
-    cause["old"] = UV_WINDOWS
-    cause["new"] = UV_WINDOWS.replace(".tmpAb12", ".tmpCd34")
-    row = next(line for line in table(recorded).splitlines() if "| stock |" in line)
+    index = next(i for i, c in enumerate(warm.causes) if c.kind == "env")
+    new = UV_WINDOWS.replace(".tmpAb12", ".tmpCd34")
+    warm.causes[index] = replace(warm.causes[index], old=UV_WINDOWS, new=new)
+    row = next(line for line in cells(recorded).splitlines() if "| stock |" in line)
     # Doubled, so GitHub shows one backslash (and keeps the one before ".tmp").
     assert (
         r"PYO3_PYTHON changed: ...\\builds-v0\\.tmpAb12\\Scripts\\python.exe → ...\\builds-v0\\.tmpCd34"

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.report.markdown import render, short_path, table
-from harness.report.results import SCHEMA_VERSION, RunResult, read_results, write_results
+from harness.model.results import SCHEMA_VERSION, RunResult, read_results, write_results
+from harness.report.markdown import cells, render
+from harness.report.rows import short_path
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def test_results_round_trip(recorded: RunResult, tmp_path: Path) -> None:
 
 
 def test_table_has_one_row_per_cell_with_units_and_causes(recorded: RunResult) -> None:
-    lines = table(recorded).splitlines()
+    lines = cells(recorded).splitlines()
     assert len(lines) == 2 + len(recorded.cells)
     stock = next(line for line in lines if "| stock | pyo3-ext | 0.29.2 (stock)" in line)
     assert "3: pyo3-ffi, pyo3, pyo3-ext" in stock

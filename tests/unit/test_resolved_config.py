@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.build.pyo3_config import printed_config
 from harness.measure import resolved_config as rc
 from harness.measure.fingerprints import Snapshot
+from harness.workbench.pyo3_config import printed_config
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "stale"
 

@@ -4,10 +4,11 @@ import copy
 
 import pytest
 
-from harness.engine import Cell
-from harness.report.markdown import render, table
-from harness.report.results import CellResult, RunResult
+from harness.model.results import CellResult, RunResult
+from harness.pins import load_pins
+from harness.report.markdown import cells, render
 from harness.report.stats import scenario_stats
+from harness.selection import Cell, Selection
 
 
 def _cell(result: RunResult, cell_id: str) -> CellResult:
@@ -61,7 +62,7 @@ def test_wide_spread_needs_both_relative_and_absolute_width(repeated: RunResult)
     fast.attempts("warm")[2].seconds = 0.6  # 0.26..0.6: 130% of the median, but only 0.34 s
     quick = scenario_stats(fast, "warm")
     assert quick is not None and not quick.wide
-    assert "**wide spread**" in table(repeated)
+    assert "**wide spread**" in cells(repeated)
 
 
 def test_attempts_that_disagree_on_units_are_shown_as_unstable(repeated: RunResult) -> None:
@@ -75,7 +76,7 @@ def test_attempts_that_disagree_on_units_are_shown_as_unstable(repeated: RunResu
     cell.builds[index] = nothing
     stats = scenario_stats(cell, "warm")
     assert stats is not None and stats.unstable_units and stats.first_units == 3
-    row = next(line for line in table(repeated).splitlines() if "| uv 0.13.9 | stock |" in line)
+    row = next(line for line in cells(repeated).splitlines() if "| uv 0.13.9 | stock |" in line)
     assert "3: pyo3-ffi, pyo3, pyo3-ext **(unstable: attempts recompiled 3, 0, 3)**" in row
 
 
@@ -92,10 +93,26 @@ def test_a_failed_attempt_is_counted_and_never_hidden(repeated: RunResult) -> No
 
 
 def test_repeat_schedule_and_reproduce_command() -> None:
-    cell = Cell("uv", "stock", "pyo3-ext", "0.29.2", ("cold", "warm", "incremental"), repeat=3)
-    assert [cell.attempts(s) for s in cell.scenarios] == [1, 3, 3]
-    assert cell.reproduce(None).endswith("--scenario cold,warm,incremental --repeat 3")
-    assert "--repeat" not in Cell("uv", "stock", "pyo3-ext", "0.29.2", ("cold",)).reproduce(None)
+    def only_cell(repeat: int) -> Cell:
+        chosen = Selection.from_names(
+            pyo3_versions=load_pins().pyo3_versions,
+            frontends=["uv"],
+            strategies=["stock"],
+            samples=["pyo3-ext"],
+            scenarios=["warm", "incremental"],
+            repeat=repeat,
+        )
+        [cell] = chosen.cells()
+        return cell
+
+    cell = only_cell(3)
+    assert [(s.name, cell.attempts(s)) for s in cell.scenarios] == [
+        ("cold", 1),
+        ("warm", 3),
+        ("incremental", 3),
+    ]
+    assert cell.reproduce().endswith("--scenario cold,warm,incremental --repeat 3")
+    assert "--repeat" not in only_cell(1).reproduce()
 
 
 def test_report_states_the_spread_rule(repeated: RunResult, single: RunResult) -> None:

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness import _toml as toml
-from harness.build.samples import Sample
 from harness.errors import HarnessError
 from harness.install.pyo3 import Pyo3
 from harness.process import run
+from harness.workbench.samples import Sample
 
 # One dependency line per pyo3 crate, e.g. `pyo3 = { version = "=0.29.2", features = [...] }`.
 PYO3_REQUIREMENT = re.compile(

@@ -1,6 +1,7 @@
 """Sample projects as plug-ins. Their files live in ``harness/samples/<directory>``.
 
-To add a sample, put its project under ``harness/samples/`` and an entry in ``SAMPLES``.
+To add a sample, put its project under ``harness/samples/`` and an entry in ``SAMPLES``; list
+it in ``DEFAULT_SAMPLES`` if every run should build it.
 """
 
 from __future__ import annotations
@@ -104,6 +105,20 @@ SAMPLES: Mapping[str, Sample] = MappingProxyType(
 )
 
 
+@dataclass(frozen=True)
+class SampleChoice:
+    """A sample and its variant, as chosen for a cell; ``spec`` is how it was named."""
+
+    sample: Sample
+    variant: str | None
+    spec: str  # "cffi-style", "cffi-style:base-aware", or a --project's directory name
+
+
+def choose_sample(spec: str) -> SampleChoice:
+    sample, variant = parse_sample(spec)
+    return SampleChoice(sample, variant, spec)
+
+
 def parse_sample(spec: str) -> tuple[Sample, str | None]:
     """``cffi-style`` or ``cffi-style:base-aware`` -> (sample, variant)."""
     name, _, variant = spec.partition(":")
@@ -116,3 +131,6 @@ def parse_sample(spec: str) -> tuple[Sample, str | None]:
         accepted = ", ".join(sample.variants) if sample.variants else "none (this sample has no variants)"
         raise UsageError(f"unknown variant {variant!r} of sample {name}; accepted: {accepted}")
     return sample, variant
+
+
+DEFAULT_SAMPLES = ("pyo3-ext", "cffi-style")

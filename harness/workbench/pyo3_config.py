@@ -13,10 +13,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from harness.build.workcopy import root_manifest
 from harness.errors import HarnessError
-from harness.install.cache import locked, write_atomic
+from harness.files import locked, write_atomic
 from harness.process import run
+from harness.workbench.workcopy import root_manifest
 
 _MARKER = "-- PYO3_PRINT_CONFIG=1 is set, printing configuration and halting compile --"
 PINNED_MTIME = 315532800  # 1980-01-01, the oldest time a zip (and so a wheel) can hold

@@ -6,40 +6,30 @@ archives are unpacked once to a stable path under the cache, so repeated runs co
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
-import tarfile
 from pathlib import Path
 from typing import Any
 
 from harness import _toml as toml
-from harness.build.samples import Sample
-from harness.build.workcopy import cargo_manifests
 from harness.errors import HarnessError, UsageError
-from harness.install.cache import Cache, locked
+from harness.files import filled_once, sha256_of, unpack_one_directory
+from harness.install.cache import Cache
 from harness.install.sources import sdist
+from harness.workbench.samples import Sample
+from harness.workbench.workcopy import cargo_manifests
 
 ACCEPTED = "a project directory, an sdist file (.tar.gz), or NAME==VERSION (an sdist from PyPI)"
 
 
 def _unpack(archive: Path, cache: Cache) -> Path:
-    key = hashlib.sha256(archive.read_bytes()).hexdigest()[:12]
-    dest = cache.root / "projects" / f"{archive.name.removesuffix('.tar.gz')}-{key}"
-    with locked(dest):
-        if not (dest / ".harness-complete").exists():
-            shutil.rmtree(dest, ignore_errors=True)
-            staging = dest.with_name(dest.name + ".staging")
-            shutil.rmtree(staging, ignore_errors=True)
-            with tarfile.open(archive) as tar:
-                tar.extractall(staging, filter="data")
-            tops = list(staging.iterdir())
-            if len(tops) != 1 or not tops[0].is_dir():
-                raise UsageError(f"--project {archive}: an sdist holds one top-level directory")
-            tops[0].rename(dest)
-            staging.rmdir()
-            (dest / ".harness-complete").write_text(str(archive))
-    return dest
+    key = sha256_of(archive)[:12]
+
+    def fill(dest: Path) -> str:
+        if not unpack_one_directory(archive, dest):
+            raise UsageError(f"--project {archive}: an sdist holds one top-level directory")
+        return str(archive)
+
+    return filled_once(cache.root / "projects" / f"{archive.name.removesuffix('.tar.gz')}-{key}", fill)
 
 
 def resolve_project(text: str, cache: Cache) -> Path:

@@ -1,0 +1,103 @@
+"""What each command does, given parsed arguments; ``harness.cli`` only parses and dispatches.
+
+Each function returns the command's exit code and prints what the command prints.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.ci_matrix import github, plan, text
+from harness.doctor import checks, project_checks, render
+from harness.errors import UsageError
+from harness.install.cache import Cache
+from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
+from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS
+from harness.pins import Pins
+from harness.process import clean_environment
+from harness.report.markdown import cells
+from harness.report.publish import publish
+from harness.report.terminal import ProgressPrinter
+from harness.selection import Selection
+from harness.session import Settings, execute
+from harness.workbench.project import resolve_project
+from harness.workbench.samples import DEFAULT_SAMPLES, SAMPLES
+from harness.workbench.strategies import DEFAULT_STRATEGIES, STRATEGIES
+
+
+def listing(pins: Pins) -> str:
+    """`pyo3-harness list`: every registered plug-in, with the defaults named."""
+    lines = [f"Frontends (default: {', '.join(DEFAULT_FRONTENDS)}):"]
+    lines += [f"  {f.name:<22} {f.description}" for f in FRONTENDS.values()]
+    lines += ["  (each also as NAME==VERSION, NAME@CHECKOUT, or for uv, uv=BINARY)"]
+    lines += [f"Strategies (default: {', '.join(DEFAULT_STRATEGIES)}):"]
+    lines += [f"  {s.name:<22} {s.description}" for s in STRATEGIES.values()]
+    lines += [f"Samples (default: {', '.join(DEFAULT_SAMPLES)}):"]
+    for s in SAMPLES.values():
+        variants = f" [variants: {', '.join(s.variants)}; default {s.variants[0]}]" if s.variants else ""
+        lines.append(f"  {s.name:<22} {s.description}{variants}")
+    lines += [f"Scenarios (default: {', '.join(DEFAULT_SCENARIOS)}):"]
+    lines += [f"  {s.name:<22} {s.description}" for s in SCENARIOS.values()]
+    lines += [f"pyo3 versions (default first): {', '.join(pins.pyo3_versions)}"]
+    return "\n".join(lines)
+
+
+def report(
+    results: Sequence[Path], out: Path, *, baseline: Path | None, fail_on_regression: bool, command: list[str]
+) -> int:
+    if fail_on_regression and baseline is None:
+        raise UsageError("--fail-on-regression needs --compare BASELINE.json")
+    done = publish(results, out, baseline=baseline, command=command)
+    print(cells(done.result))
+    regressions = done.comparison.regressions if done.comparison else []
+    if done.comparison is not None:
+        print(f"\n{len(regressions)} regression(s) against {done.comparison.baseline}")
+        for line in regressions:
+            print(f"  {line}")
+    print(f"\nresults: {done.results}  report: {done.markdown}  html: {done.html}")
+    return 1 if regressions and fail_on_regression else 0
+
+
+def matrix(
+    selection: Selection, *, oses: Sequence[str], pythons: Sequence[str], shards: int, github_format: bool
+) -> int:
+    planned = plan(selection, oses=oses, pythons=pythons, shards_per_job=shards)
+    if github_format:
+        print(github(planned))
+        for note in planned.notes:  # stdout is the workflow's input: notes go elsewhere
+            print(f"pyo3-harness: note: {note}", file=sys.stderr)
+    else:
+        print(text(planned))
+    return 0
+
+
+def doctor(cache: Path, python: str, project: str | None) -> int:
+    env = clean_environment(os.environ)
+    found = checks(env, cache, python)
+    if project:
+        root = resolve_project(project, Cache(cache))
+        with tempfile.TemporaryDirectory(prefix="pyo3-harness-doctor-") as scratch:
+            found += project_checks(root, env, Path(scratch))
+    print(render(found))
+    return 0 if all(c.ok for c in found) else 1
+
+
+def run(selection: Selection, settings: Settings, pins: Pins, command: list[str]) -> int:
+    to_run = selection.to_run()
+    for cell, reason in selection.skipped():
+        print(f"pyo3-harness: leaving out {cell.id}: {reason}", file=sys.stderr)
+    if not selection.cells():
+        raise UsageError("no strategy in the selection applies to its frontends and samples (see above)")
+    result = execute(selection, settings, pins, command, ProgressPrinter(total=len(to_run)))
+    print(cells(result))
+    out = settings.out
+    print(f"\nresults: {out / 'results.json'}  report: {out / 'report.md'}  logs: {out / 'logs'}")
+    failed = [c.id for c in result.cells if not c.ok]
+    if failed:
+        print(f"{len(failed)} cell(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0

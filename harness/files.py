@@ -1,0 +1,183 @@
+"""File helpers every layer uses: atomic writes, short digests, cross-process locks, and the two
+routines built on them ("fill a folder once, under a lock, then mark it complete" and "download,
+check sha256, store")."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import importlib
+import json
+import os
+import shutil
+import sys
+import tarfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.errors import HarnessError
+
+USER_AGENT = "pyo3-frontend-harness (source fetcher)"
+
+
+def digest(*parts: object) -> str:
+    """A short, stable key for cache entries that depend on ``parts``."""
+    text = json.dumps([str(p) for p in parts])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+# msvcrt reports a byte locked by another process as EACCES (non-blocking) or EDEADLOCK.
+_WINDOWS_BUSY = frozenset({errno.EACCES, getattr(errno, "EDEADLOCK", errno.EDEADLK)})
+
+
+def lock_windows(
+    fileno: int,
+    locking: Callable[[int, int, int], None],
+    nonblocking: int,
+    *,
+    sleep: Callable[[float], object] = time.sleep,
+    poll: float = 0.2,
+) -> None:
+    """Take byte 0 of ``fileno`` with ``msvcrt.locking``, waiting as long as it takes.
+
+    msvcrt's blocking mode (LK_LOCK) gives up with OSError after ten one-second tries, and a
+    harness lock can be held for a whole uv build (minutes), so poll the non-blocking mode.
+    """
+    while True:
+        try:
+            locking(fileno, nonblocking, 1)
+            return
+        except OSError as exc:
+            if exc.errno not in _WINDOWS_BUSY:
+                raise
+        sleep(poll)
+
+
+@dataclass(frozen=True)
+class FileLock:
+    """Exclusive whole-process locks on an open file: acquire and release take its fileno."""
+
+    acquire: Callable[[int], None]
+    release: Callable[[int], None]
+
+
+def file_lock(platform: str = sys.platform) -> FileLock:
+    if platform == "win32":
+        # Imported by name: mypy on Linux knows no msvcrt, and the stub is win32-only.
+        msvcrt = importlib.import_module("msvcrt")
+        return FileLock(
+            acquire=lambda fd: lock_windows(fd, msvcrt.locking, msvcrt.LK_NBLCK),
+            release=lambda fd: msvcrt.locking(fd, msvcrt.LK_UNLCK, 1),
+        )
+    import fcntl
+
+    return FileLock(
+        acquire=lambda fd: fcntl.flock(fd, fcntl.LOCK_EX),
+        release=lambda fd: fcntl.flock(fd, fcntl.LOCK_UN),
+    )
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, platform: str = sys.platform) -> Iterator[None]:
+    """Hold an exclusive lock next to ``path`` so parallel runs never write it together.
+
+    The lock is the OS's (flock, or msvcrt on Windows): it is released if the holder dies, and
+    it excludes other processes and other open handles in this process alike.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = file_lock(platform)
+    with open(path.with_name(path.name + ".lock"), "a+") as handle:
+        # msvcrt locks bytes from the current position: always byte 0.
+        handle.seek(0)
+        lock.acquire(handle.fileno())
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            lock.release(handle.fileno())
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` so readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def filled_once(
+    dest: Path,
+    fill: Callable[[Path], str | None],
+    *,
+    marker: str = ".harness-complete",
+    refresh: bool = False,
+) -> Path:
+    """``dest``, filled by ``fill(dest)`` once across processes and runs.
+
+    The text ``fill`` returns is written to ``dest/marker`` last, so a folder a killed run left
+    half-filled is filled again; ``fill`` returning None means it wrote the marker itself (a
+    crate's Cargo.toml)."""
+    done = dest / marker
+    with locked(dest):
+        if refresh or not done.exists():
+            shutil.rmtree(dest, ignore_errors=True)
+            note = fill(dest)
+            if note is not None:
+                dest.mkdir(parents=True, exist_ok=True)
+                done.write_text(note, encoding="utf-8")
+            elif not done.exists():
+                raise HarnessError(f"{dest}: filled without its {marker}")
+    return dest
+
+
+def unpack_one_directory(archive: Path, dest: Path) -> bool:
+    """Unpack a tar archive holding one top-level directory as ``dest``; False (and nothing
+    at ``dest``) when it holds anything else."""
+    staging = dest.with_name(dest.name + ".staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(staging, filter="data")
+    tops = list(staging.iterdir())
+    if len(tops) != 1 or not tops[0].is_dir():
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    tops[0].rename(dest)
+    staging.rmdir()
+    return True
+
+
+def http_get(url: str, accept: str | None = None) -> bytes:
+    headers = {"User-Agent": USER_AGENT, **({"Accept": accept} if accept else {})}
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            data: bytes = response.read()
+            return data
+    except (urllib.error.URLError, TimeoutError) as exc:
+        raise HarnessError(f"cannot download {url}: {exc}") from exc
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def download_verified(url: str, expected: str, archive: Path, *, what: str) -> Path:
+    """``archive``, downloaded from ``url`` unless a copy with sha256 ``expected`` is there;
+    a download with another sha256 is refused (``what`` names whose checksum it is)."""
+    if archive.exists() and sha256_of(archive) == expected:
+        return archive
+    data = http_get(url)
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected:
+        raise HarnessError(f"{archive.name}: sha256 {actual} != {what} {expected}")
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    archive.write_bytes(data)
+    return archive

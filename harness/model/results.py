@@ -1,0 +1,192 @@
+"""The results file as typed records: every build, every cell, the run; JSON only at the boundary.
+
+The format is documented by ``schema/results.schema.json`` in the repository; bump
+``SCHEMA_VERSION`` on any incompatible change. Files written by older harness versions load:
+fields added since are optional and read as their defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+from harness.files import write_atomic
+from harness.model.causes import Cause
+
+SCHEMA_VERSION = 1
+
+Status = Literal["pass", "fail", "error"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+# Where a build's crates were read from: cargo's records before and after, or (an sdist build
+# whose target dir went with the frontend's temp dir) what cargo printed.
+FROM_FINGERPRINTS = "fingerprints"
+FROM_CARGO_OUTPUT = "cargo output (the target dir went with the temp dir)"
+
+
+@dataclass(frozen=True)
+class Wheel:
+    """The wheel a build made, and whether it installed, imported and worked."""
+
+    file: str
+    tags: str  # "cp311-cp311-linux_x86_64"
+    ok: bool
+    modules: list[str]
+    detail: str  # the failing step's output, or the check's output when it passed
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One safety check's verdict on a cell (``harness.measure.safety`` defines the checks)."""
+
+    check: str
+    status: Status
+    detail: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Verdict:
+        if data.get("status") not in STATUSES:
+            raise ValueError(f"a {data.get('check')} verdict of unknown status {data.get('status')!r}")
+        return cls(str(data["check"]), cast(Status, data["status"]), str(data["detail"]))
+
+
+@dataclass(frozen=True)
+class CheckLabel:
+    """A safety check the run evaluated, and the heading reports give it."""
+
+    check: str
+    label: str
+
+
+@dataclass
+class BuildRecord:
+    scenario: str
+    ok: bool
+    seconds: float
+    rebuilt: list[str]
+    reran: list[str]
+    units: list[str]
+    causes: list[Cause]
+    log: str
+    command: list[str]
+    env: dict[str, str]  # variables added to the caller's environment for this build
+    returncode: int  # -1: not run
+    wheel: Wheel | None = None
+    error: str | None = None
+    measured_from: str = FROM_FINGERPRINTS
+    python: str = ""  # the base interpreter the frontend ran on
+    python_version: str = ""
+    attempt: int = 0  # 0, 1, ... when `run --repeat N` runs the scenario N times in the cell
+
+    @property
+    def wheel_ok(self) -> bool:
+        """No wheel check failed (a build without a wheel has none to fail)."""
+        return self.wheel is None or self.wheel.ok
+
+    @property
+    def ran(self) -> bool:
+        return self.returncode != -1
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BuildRecord:
+        raw = dict(data)
+        raw["causes"] = [Cause.from_json(c) for c in raw.get("causes", [])]
+        raw["wheel"] = Wheel(**raw["wheel"]) if raw.get("wheel") else None
+        return cls(**raw)
+
+
+@dataclass
+class CellResult:
+    id: str
+    frontend: str
+    frontend_version: str
+    frontend_source: str
+    strategy: str
+    sample: str
+    variant: str | None
+    pyo3: str
+    pyo3_support: str
+    reproduce: str
+    builds: list[BuildRecord] = field(default_factory=list)
+    error: str | None = None  # set when the cell could not be prepared at all
+    frontend_spec: str = ""  # as given: pip, pip==26.1, pip@PATH, uv=PATH
+    frontend_patch: str | None = None  # digest of the patch series built into the frontend
+    backend_source: str = ""  # where maturin came from
+    checks: list[Verdict] = field(default_factory=list)
+    # What the strategy stands for, recorded so reports never ask this harness version's registry.
+    upstream: str = ""  # the upstream change it needs ("" in files from before it was recorded)
+    isolated: bool | None = None  # whether its builds kept build isolation
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(b.ok and b.wheel_ok for b in self.builds)
+
+    def build(self, scenario: str) -> BuildRecord | None:
+        """The scenario's first attempt (the only one unless the run used ``--repeat``)."""
+        return next((b for b in self.builds if b.scenario == scenario), None)
+
+    def attempts(self, scenario: str) -> list[BuildRecord]:
+        return [b for b in self.builds if b.scenario == scenario]
+
+    def check(self, name: str) -> Verdict | None:
+        return next((c for c in self.checks if c.check == name), None)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CellResult:
+        raw = {k: v for k, v in data.items() if k != "ok"}
+        raw["builds"] = [BuildRecord.from_json(b) for b in raw.get("builds", [])]
+        raw["checks"] = [Verdict.from_json(c) for c in raw.get("checks", [])]
+        return cls(**raw)
+
+
+@dataclass
+class RunResult:
+    started: str
+    command: list[str]
+    machine: dict[str, Any]
+    toolchain: dict[str, Any]
+    python: dict[str, Any]
+    pins: dict[str, Any]
+    cells: list[CellResult] = field(default_factory=list)
+    finished: str | None = None
+    interrupted: bool = False
+    timing: dict[str, float] = field(default_factory=dict)
+    # Environments installed and tools built during the run, with their wall seconds.
+    installs: list[dict[str, Any]] = field(default_factory=list)
+    # A sharded run (--shard I/N): {"index", "count", "cells": every cell id of the whole
+    # selection, "assigned": this shard's}; None when the run was not sharded.
+    shard: dict[str, Any] | None = None
+    schema_version: int = SCHEMA_VERSION
+    harness_version: str = ""
+    # Set by `pyo3-harness report` when it merges results files: one entry per source run, with
+    # its machine, toolchain, python and command, and the ids of the cells it measured.
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    # Every safety check the run evaluated, in report order ([] in files from before it was recorded).
+    safety_checks: list[CheckLabel] = field(default_factory=list)
+
+    def source_of(self, cell_id: str) -> dict[str, Any] | None:
+        return next((s for s in self.sources if cell_id in s.get("cells", ())), None)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for cell, raw in zip(self.cells, data["cells"], strict=True):
+            raw["ok"] = cell.ok
+            for build, record in zip(cell.builds, raw["builds"], strict=True):
+                record["causes"] = [c.to_json() for c in build.causes]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunResult:
+        raw = dict(data)
+        raw["cells"] = [CellResult.from_json(c) for c in data.get("cells", [])]
+        raw["safety_checks"] = [CheckLabel(**c) for c in data.get("safety_checks", [])]
+        return cls(**raw)
+
+
+def write_results(result: RunResult, path: Path) -> None:
+    write_atomic(path, json.dumps(result.to_json(), indent=2, sort_keys=False) + "\n")
+
+
+def read_results(path: Path) -> RunResult:
+    return RunResult.from_json(json.loads(path.read_text(encoding="utf-8")))

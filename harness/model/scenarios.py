@@ -1,0 +1,129 @@
+"""Scenarios as data: each is a real build of the cell's work copy, run in this order.
+
+A scenario says what it does (the engine reads ``wipes_target``, ``edits_source``, ``sdist``,
+``switch_python``, ``needs_other_venv``, ``repeated``) and where reports show it (``columns``,
+``headline``); no other module names a scenario. To add one, add an entry to ``SCENARIOS`` and
+give it flags: the engine, the reports and the schema's list follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+# Which columns of the cells table a scenario fills: none, its seconds, or crates and seconds.
+Columns = Literal["none", "seconds", "both"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    label: str  # its name in table headings: "Warm: recompiled"
+    short: str = ""  # a shorter label for its seconds column ("Incr. s"); label when empty
+    # Empties the target dir first: everything compiles, so its crates say nothing about churn
+    # (reports neither compare nor draw them) and repeating it measures nothing new.
+    wipes_target: bool = False
+    edits_source: bool = False  # appends a line to the sample's ``edit`` file first
+    # Only for frontends that can run from a second environment (see Frontend.other_venv).
+    needs_other_venv: bool = False
+    # Builds through an sdist (unpacked by the frontend into a fresh temp dir).
+    sdist: bool = False
+    # Rebuilds with the frontend on a second base interpreter (the stale-cache check).
+    switch_python: bool = False
+    columns: Columns = "both"
+    always_shown: bool = False  # its columns appear even when no cell ran it
+    headline: bool = False  # the rebuild the decision table and the root-cause column are about
+
+    @property
+    def repeated(self) -> bool:
+        """Whether ``run --repeat N`` runs it N times."""
+        return not self.wipes_target
+
+    @property
+    def seconds_heading(self) -> str:
+        return f"{self.short or self.label} s"
+
+    @property
+    def units_heading(self) -> str:
+        return f"{self.label}: recompiled"
+
+
+SCENARIOS: Mapping[str, Scenario] = MappingProxyType(
+    {
+        s.name: s
+        for s in (
+            Scenario(
+                "cold",
+                "empty target dir: everything compiles",
+                "Cold",
+                wipes_target=True,
+                columns="seconds",
+                always_shown=True,
+            ),
+            Scenario(
+                "warm",
+                "rebuild at once with nothing changed: ideally nothing compiles",
+                "Warm",
+                always_shown=True,
+                headline=True,
+            ),
+            Scenario(
+                "incremental",
+                "append a line to the extension's lib.rs: only that crate should compile",
+                "Incremental",
+                short="Incr.",
+                edits_source=True,
+                always_shown=True,
+            ),
+            Scenario(
+                "other-venv",
+                "rebuild from a second frontend environment on the same base interpreter",
+                "Other venv",
+                needs_other_venv=True,
+            ),
+            Scenario(
+                "sdist-cold",
+                "build through an sdist (build and uv without --wheel, pip from an sdist file)",
+                "sdist",
+                sdist=True,
+                columns="none",
+            ),
+            Scenario(
+                "sdist-warm",
+                "the sdist build again with nothing changed: a fresh temp dir, so a fresh target/ "
+                "unless the strategy keeps one",
+                "sdist rebuild",
+                sdist=True,
+            ),
+            Scenario(
+                "switch-python",
+                "after warm, rebuild with the frontend on a second base interpreter: the pyo3 chain "
+                "must rebuild and the wheel must work there (the stale-cache check)",
+                "Other base python",
+                switch_python=True,
+            ),
+        )
+    }
+)
+
+DEFAULT_SCENARIOS = ("cold", "warm", "incremental")
+# The rebuild reports lead with (warm); the first scenario, which every other one starts from.
+HEADLINE = next(s for s in SCENARIOS.values() if s.headline)
+FIRST = next(s for s in SCENARIOS.values() if s.wipes_target)
+SWITCHING = next(s for s in SCENARIOS.values() if s.switch_python)  # needs --switch-python's interpreter
+
+
+def measures_churn(name: str) -> bool:
+    """Whether a recorded scenario's crates say something about churn (an unknown name, from
+    another harness version, is taken to)."""
+    known = SCENARIOS.get(name)
+    return known is None or not known.wipes_target
+
+
+def ordered(names: list[str] | tuple[str, ...]) -> tuple[Scenario, ...]:
+    """Canonical order; the target-wiping scenario is always first: every other starts warm."""
+    chosen = {FIRST.name, *names}
+    return tuple(s for s in SCENARIOS.values() if s.name in chosen)

@@ -1,0 +1,60 @@
+"""Sentences both reports print: the rules behind the figures, and what a run was measured on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.report.stats import WIDE_RELATIVE, WIDE_SECONDS
+
+SPREAD_RULE = (
+    f"Repeated scenarios show the median (min–max) over their attempts; a spread is marked **wide** "
+    f"when (max − min) / median > {WIDE_RELATIVE:.2f} and max − min > {WIDE_SECONDS} s. Crates "
+    "recompiled are the first attempt's; **unstable** means the attempts disagreed."
+)
+UNITS_NOTE = (
+    "Units are cargo compilation units rebuilt, read from cargo's fingerprint records "
+    "(`target/*/.fingerprint`) before and after each build; causes come from the same records."
+)
+CHARTS_NOTE = (
+    "Left: wall seconds of each scenario's build (with --repeat: the bar is the median, the whisker "
+    "min–max). Right: crates recompiled, each counted under its root cause (a crate rebuilt only because "
+    "a dependency was rebuilt is a dep cascade). Every chart has the same scales."
+)
+
+
+def measured_on(source: dict[str, Any]) -> str:
+    tools = source.get("toolchain") or {}
+    python = source.get("python") or {}
+    machine = source.get("machine") or {}
+    return (
+        f"Toolchain: {tools.get('rustc')}; {tools.get('cargo')}. Python: {python.get('version')} "
+        f"({python.get('base_executable')}). Machine: {machine.get('platform')}, "
+        f"{machine.get('cpus')} CPUs."
+    )
+
+
+def source_line(source: dict[str, Any]) -> tuple[str, str, str]:
+    """A merged source as (file, command, the rest of its sentence)."""
+    command = " ".join(source.get("command") or [])
+    cells = len(source.get("cells") or [])
+    rest = f" on {source.get('started')}, {cells} cell(s). {measured_on(source)}"
+    return str(source.get("file")), command, rest
+
+
+def made_by(started: str, sources: int, interrupted: bool) -> str:
+    """What follows "Made by `COMMAND`" in both reports' first line."""
+    when = f"from {sources} run(s), the first started " if sources else "on "
+    return when + started + (" (**interrupted**: only finished cells are shown)" if interrupted else "") + "."
+
+
+def timing(timing: dict[str, Any]) -> str:
+    if not timing:
+        return ""
+    build = timing.get("build", 0.0)
+    overhead = timing.get("overhead", 0.0)
+    share = f" ({100 * overhead / build:.1f}% of build time)" if build else ""
+    return (
+        f"Run took {timing.get('total', 0.0):.0f} s: builds {build:.0f} s, one-time setup "
+        f"(installs, downloads, work copies) {timing.get('setup', 0.0):.0f} s, harness overhead "
+        f"(snapshots, wheel checks) {overhead:.1f} s{share}."
+    )

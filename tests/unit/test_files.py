@@ -1,0 +1,80 @@
+"""The file helpers every layer uses: fill a folder once, download and verify, write atomically."""
+
+import hashlib
+import re
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from harness.errors import HarnessError
+from harness.files import digest, download_verified, filled_once, unpack_one_directory, write_atomic
+
+
+def test_a_folder_is_filled_once_and_again_after_a_killed_fill(tmp_path: Path) -> None:
+    calls = []
+
+    def fill(dest: Path) -> str:
+        calls.append(dest)
+        dest.mkdir()
+        (dest / "data").write_text("x")
+        return "note"
+
+    dest = tmp_path / "entry"
+    assert filled_once(dest, fill) == dest
+    assert filled_once(dest, fill) == dest
+    assert len(calls) == 1 and (dest / ".harness-complete").read_text() == "note"
+    (dest / ".harness-complete").unlink()  # what a run killed mid-fill leaves
+    (dest / "stale").write_text("half")
+    filled_once(dest, fill)
+    assert len(calls) == 2 and not (dest / "stale").exists(), "a half-filled folder is emptied first"
+    filled_once(dest, fill, refresh=True)
+    assert len(calls) == 3
+
+
+def test_a_fill_that_marks_itself_must_write_its_marker(tmp_path: Path) -> None:
+    def fill(dest: Path) -> None:
+        dest.mkdir()
+        (dest / "Cargo.toml").write_text("[package]\n")
+
+    assert (filled_once(tmp_path / "crate", fill, marker="Cargo.toml") / "Cargo.toml").exists()
+
+    def forgetful(dest: Path) -> None:
+        dest.mkdir()
+
+    with pytest.raises(HarnessError, match=r"filled without its Cargo\.toml"):
+        filled_once(tmp_path / "other", forgetful, marker="Cargo.toml")
+
+
+def test_an_archive_with_one_directory_is_unpacked_as_the_destination(tmp_path: Path) -> None:
+    (tmp_path / "pkg-1.0").mkdir()
+    (tmp_path / "pkg-1.0" / "setup.py").write_text("")
+    archive = tmp_path / "pkg-1.0.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(tmp_path / "pkg-1.0", arcname="pkg-1.0")
+    assert unpack_one_directory(archive, tmp_path / "out")
+    assert (tmp_path / "out" / "setup.py").exists()
+    with tarfile.open(tmp_path / "two.tar.gz", "w:gz") as tar:
+        tar.add(tmp_path / "pkg-1.0" / "setup.py", arcname="a.py")
+        tar.add(tmp_path / "pkg-1.0" / "setup.py", arcname="b.py")
+    assert not unpack_one_directory(tmp_path / "two.tar.gz", tmp_path / "bad")
+    assert not (tmp_path / "bad").exists() and not (tmp_path / "bad.staging").exists()
+
+
+def test_a_stored_archive_with_the_right_sha256_is_not_downloaded_again(tmp_path: Path) -> None:
+    archive = tmp_path / "x.crate"
+    archive.write_bytes(b"crate bytes")
+    expected = hashlib.sha256(b"crate bytes").hexdigest()
+    # An unreachable URL proves no download was attempted.
+    assert download_verified("http://127.0.0.1:9/x.crate", expected, archive, what="index") == archive
+    with pytest.raises(HarnessError, match=re.escape("cannot download http://127.0.0.1:9/x.crate")):
+        download_verified("http://127.0.0.1:9/x.crate", "0" * 64, archive, what="index")
+
+
+def test_atomic_writes_and_digests(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "results.json"
+    write_atomic(path, "one")
+    write_atomic(path, "two")
+    assert path.read_text() == "two" and sorted(p.name for p in path.parent.iterdir()) == ["results.json"]
+    assert digest("a", 1) == digest("a", "1") != digest("a", 2)
+    assert len(digest("anything")) == 12
