@@ -20,8 +20,13 @@ test: $(VENV)/.installed
 	$(BIN)/ruff format --check harness tests
 	$(BIN)/mypy
 	@# pytest exits 5 when it collects nothing: a failure here, never a pass.
-	$(BIN)/pytest -n auto --dist loadfile; rc=$$?; \
-	  if [ $$rc -eq 5 ]; then echo 'pytest collected no tests' >&2; exit 1; fi; exit $$rc
+	$(BIN)/pytest -n auto tests/unit; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo 'pytest collected no unit tests' >&2; exit 1; fi; exit $$rc
+	@# The one-time installs every end-to-end test shares (uv and maturin compiled from source,
+	@# the wheelhouses, pyo3 sources), as a step of their own: never inside a test's timeout.
+	$(BIN)/pyo3-harness prepare --strategy all --sample all --pyo3 all --scenario all
+	$(BIN)/pytest -n auto --dist loadfile tests/e2e; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo 'pytest collected no end-to-end tests' >&2; exit 1; fi; exit $$rc
 
 unit: $(VENV)/.installed
 	$(BIN)/pytest tests/unit

@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     _run_parser(sub)
+    _prepare_parser(sub)
     _report_parser(sub)
     _matrix_parser(sub)
     sub.add_parser("list", help="show the frontends, strategies, samples, scenarios and pyo3 versions")
@@ -127,6 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 Subparsers = argparse._SubParsersAction  # argparse's name for what add_subparsers returns
+
+
+def _prepare_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
+    prepare = sub.add_parser(
+        "prepare",
+        help="install what the selected cells need (frontends, uv and maturin built from source, "
+        "wheelhouses, pyo3 sources) without building them: the one-time work, as its own step",
+    )
+    _selection_flags(prepare)
+    prepare.add_argument(
+        "--refresh", action="store_true", help="recreate installed environments and downloads"
+    )
+    _common(prepare)
 
 
 def _run_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
@@ -278,6 +292,9 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
         return commands.doctor(cache, args.python, args.project)
     if args.command == "patches":
         return _patches_check(args, pins, cache)
+    if args.command == "prepare":
+        settings = Settings(Path("results"), cache, None, args.python, args.refresh)
+        return commands.prepare(selection_from(args, pins, cache), settings, pins)
     settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, args.switch_python)
     return commands.run(selection_from(args, pins, cache), settings, pins, command)
 

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from harness import session
 from harness.ci_matrix import github, plan, text
 from harness.doctor import checks, project_checks, render
 from harness.errors import UsageError
@@ -100,4 +101,15 @@ def run(selection: Selection, settings: Settings, pins: Pins, command: list[str]
     if failed:
         print(f"{len(failed)} cell(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
+    return 0
+
+
+def prepare(selection: Selection, settings: Settings, pins: Pins) -> int:
+    """`pyo3-harness prepare`: the selection's one-time installs, so a run (or a test suite)
+    afterwards only builds and measures."""
+    cells = selection.to_run()
+    installs = session.prepare(selection, settings, pins, ProgressPrinter(total=len(cells)))
+    for done in installs:
+        print(f"  {done['what']}: {done['seconds']:.0f} s")
+    print(f"prepared {len(cells)} cell(s)' installs in {settings.cache}")
     return 0

@@ -18,13 +18,14 @@ from harness.measure.cargo_log import compiled_from_log
 from harness.measure.causes import BuildDiff, diff
 from harness.measure.failures import diagnose
 from harness.measure.fingerprints import snapshot
-from harness.measure.safety import Evidence, evaluate
+from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
 from harness.measure.wheelcheck import check_wheel
 from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRecord, CellResult
 from harness.model.scenarios import Scenario
 from harness.process import Completed, run
 from harness.selection import Cell
 from harness.workbench.project import build_requirements, project_name
+from harness.workbench.pyo3_config import stale_evidence
 from harness.workbench.samples import SAMPLES, Sample
 from harness.workbench.strategies import Strategy, StrategyContext
 from harness.workbench.workcopy import (
@@ -167,8 +168,26 @@ def measured_build(cr: CellRun, scenario: Scenario, installed: Installed, attemp
         python_version=installed.interpreter.version,
         attempt=attempt,
     )
+    if scenario.switch_python and target is not None and record.ok:
+        _stale_evidence(cr, record, target, stem)
     _check_wheel(cr, record, scenario, outdir, stem, done.output)
     return record
+
+
+def _stale_evidence(cr: CellRun, record: BuildRecord, target: Path, stem: str) -> None:
+    """No pyo3 crate rebuilt after the interpreter switch: record the config the reused build was
+    resolved from and what the new interpreter yields, for the stale-cache verdict."""
+    if any(p in record.rebuilt or p in record.reran for p in PYO3_CHAIN):
+        return
+    with cr.ctx.timer.timing("measure"):
+        record.pyo3_config, record.pyo3_config_now = stale_evidence(
+            cr.src,
+            target,
+            cr.ctx.switched().interpreter.executable,
+            env=cr.ctx.base_env,
+            scratch=cr.workdir / "print-config-target",
+            log=cr.logs / f"{stem}.print-config.log",
+        )
 
 
 def _check_wheel(

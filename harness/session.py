@@ -7,6 +7,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness import __version__, signals
 from harness.context import Context, Timer
@@ -95,7 +96,16 @@ def _context(
             env=base_env,
             refresh=settings.refresh,
         )
-    provisioner = Provisioner(cache, pins, interpreter, base_env, tools, wheelhouse, refresh=settings.refresh)
+    provisioner = Provisioner(
+        cache,
+        pins,
+        interpreter,
+        base_env,
+        tools,
+        wheelhouse,
+        refresh=settings.refresh,
+        say=lambda text: progress("note", {"text": text}),
+    )
     work = settings.work or cache.work
     return Context(provisioner, settings.out, work, switch_python=settings.switch_python, timer=timer)
 
@@ -138,3 +148,22 @@ def execute(
     result.finished = _now()
     _save(result, settings.out, started, ctx)
     return result
+
+
+def prepare(selection: Selection, settings: Settings, pins: Pins, progress: Progress) -> list[dict[str, Any]]:
+    """Install, once, everything the selection's cells need (frontend environments, uv and maturin
+    built from source, the wheelhouses, pyo3 sources) without building any cell: the one-time
+    work, as a step of its own. Returns what was installed or built, with its wall seconds."""
+    base_env = clean_environment(os.environ)
+    interpreter = probe(settings.python, base_env)
+    ctx = _context(selection, settings, pins, interpreter, progress)
+    for cell in selection.to_run():
+        strategy = cell.strategy
+        progress("note", {"text": f"preparing {cell.frontend} for {strategy.name}"})
+        ctx.frontend(cell.frontend, patched=strategy.frontend_patch)
+        ctx.wheelhouse(patched_backend=strategy.backend_patch)
+        if any(s.switch_python for s in cell.scenarios):
+            ctx.frontend(cell.frontend, patched=strategy.frontend_patch, switched=True)
+        if cell.project is None:  # a project's pyo3 version is read from its lock file later
+            ctx.pyo3(cell.pyo3, strategy.base_support)
+    return ctx.provisioner.installs

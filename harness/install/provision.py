@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from harness.install.cache import Cache
 from harness.install.envs import Interpreter, PythonEnv, ensure_env, exe_name, probe
 from harness.install.frontends import FrontendSpec, Installed
 from harness.install.probe import ensure_probe_wheel
-from harness.install.recipes import build_with, load_recipe
+from harness.install.recipes import CargoProgress, Recipe, build_with, load_recipe
 from harness.install.sources import SourceTree, source_tree
 from harness.pins import Pins
 from harness.process import run
@@ -49,6 +50,8 @@ class Provisioner:
     tools: PythonEnv
     stock_wheelhouse: Path
     refresh: bool = False
+    # Where long one-time work (uv and maturin compiled from source) reports its progress.
+    say: Callable[[str], None] = field(default=lambda text: None)
     # What was installed or built in this run, and how long it took (for the report).
     installs: list[dict[str, Any]] = field(default_factory=list)
     _installed: dict[tuple[str, bool, bool, tuple[str, ...]], Installed] = field(default_factory=dict)
@@ -110,6 +113,8 @@ class Provisioner:
             if binary.exists() and not every_run and not self.refresh:
                 return binary
             start = time.monotonic()
+            log = self.cache.root / "logs" / f"build-uv-{label}.log"
+            self._announce(f"uv {label}", recipe, log)
             # One target dir for every uv build: a patched build after a stock one (or a
             # checkout after either) recompiles only what differs.
             built = build_with(
@@ -117,11 +122,16 @@ class Provisioner:
                 tree,
                 outdir=outdir,
                 env=self.base_env,
-                log=self.cache.root / "logs" / f"build-uv-{label}.log",
+                log=log,
                 target_dir=self.cache.root / "cargo-target" / "uv",
+                progress=CargoProgress(f"uv {label}", log, self.say),
             )
             self._record(f"uv built from {tree}", start, artifact=str(built.artifact))
             return built.artifact
+
+    def _announce(self, label: str, recipe: Recipe, log: Path) -> None:
+        estimate = f" ({recipe.estimate})" if recipe.estimate else ""
+        self.say(f"building {label} from source{estimate}; log: {log}")
 
     # -- frontends -----------------------------------------------------------------------
 
@@ -153,6 +163,7 @@ class Provisioner:
             tools=self.tools,
             stock_wheelhouse=stock_wheelhouse,
             refresh=self.refresh,
+            say=self.say,
             installs=self.installs,
         )
 
@@ -263,12 +274,17 @@ class Provisioner:
         if earlier:
             shutil.copy2(earlier[0], dest)
             return earlier[0].name
+        recipe = load_recipe("maturin", self.pins.maturin)
+        log = self.cache.root / "logs" / f"build-maturin-{tree.patch_digest}.log"
+        label = f"maturin {self.pins.maturin} (patched {tree.patch_digest})"
+        self._announce(label, recipe, log)
         built = build_with(
-            load_recipe("maturin", self.pins.maturin),
+            recipe,
             tree.root,
             outdir=dest,
             env=self.base_env,
-            log=self.cache.root / "logs" / f"build-maturin-{tree.patch_digest}.log",
+            log=log,
             python=self.tools.python,
+            progress=CargoProgress(label, log, self.say),
         )
         return built.artifact.name

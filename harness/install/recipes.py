@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ class Recipe:
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)
     binary: str | None = None  # artifact relative to the tree (or to CARGO_TARGET_DIR's parent)
+    estimate: str = ""  # how long a first build took where the recipe was measured, in words
 
 
 def load_recipe(tool: str, version: str, name: str = "build.toml") -> Recipe:
@@ -39,6 +40,7 @@ def load_recipe(tool: str, version: str, name: str = "build.toml") -> Recipe:
             command=[str(c) for c in data["command"]],
             env={k: str(v) for k, v in data.get("env", {}).items()},
             binary=data.get("binary"),
+            estimate=str(data.get("estimate", "")),
         )
     except (KeyError, TypeError, toml.TOMLDecodeError) as exc:
         raise HarnessError(f"malformed build recipe {path}: {exc!r}") from exc
@@ -49,6 +51,30 @@ def artifact_path(binary: Path, platform: str = sys.platform) -> Path:
     if platform == "win32" and not binary.suffix:
         return binary.with_name(binary.name + ".exe")
     return binary
+
+
+@dataclass
+class CargoProgress:
+    """Says, every ``every`` seconds of a long build, how many crates cargo has compiled."""
+
+    label: str
+    log: Path
+    say: Callable[[str], None]
+    every: float = 30.0
+    compiled: int = 0
+    start: float = field(default_factory=time.monotonic)
+    last: float = field(default_factory=time.monotonic)
+
+    def __call__(self, line: str) -> None:
+        if line.lstrip().startswith("Compiling "):
+            self.compiled += 1
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            minutes, seconds = divmod(int(now - self.start), 60)
+            self.say(
+                f"{self.label}: {self.compiled} crates compiled, {minutes}m {seconds:02d}s (log: {self.log})"
+            )
 
 
 @dataclass(frozen=True)
@@ -67,8 +93,10 @@ def build_with(
     python: Path | None = None,
     target_dir: Path | None = None,
     platform: str = sys.platform,
+    progress: CargoProgress | None = None,
 ) -> Built:
-    """Run ``recipe`` in ``tree``; the artifact is copied into ``outdir``."""
+    """Run ``recipe`` in ``tree``; the artifact is copied into ``outdir``. ``progress`` hears
+    every line of the build's output as it comes."""
     outdir.mkdir(parents=True, exist_ok=True)
     command = [c.replace("{outdir}", str(outdir)) for c in recipe.command]
     if python is not None and command and command[0] == "python":
@@ -77,7 +105,7 @@ def build_with(
     if target_dir is not None:
         build_env["CARGO_TARGET_DIR"] = str(target_dir)
     start = time.monotonic()
-    run(command, cwd=tree, env=build_env, log=log)
+    run(command, cwd=tree, env=build_env, log=log, on_line=progress)
     seconds = time.monotonic() - start
     if recipe.binary is None:
         wheels = sorted(outdir.glob("*.whl"), key=lambda p: p.stat().st_mtime_ns)

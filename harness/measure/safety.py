@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.measure.resolved_config import differences
 from harness.model.results import BuildRecord, CellResult, CheckLabel, Verdict
 from harness.model.scenarios import SCENARIOS
 
@@ -87,8 +88,9 @@ def python_tag_fits(tags: str, version: str) -> bool:
 
 
 def _stale(evidence: Evidence) -> Verdict | None:
-    """After switching the frontend to another base interpreter, the pyo3 chain rebuilt and the
-    wheel works there."""
+    """After switching the frontend to another base interpreter, cargo reused no pyo3 build
+    resolved from a config that differs from what the new interpreter yields, and the wheel
+    works there."""
     switched = next((b for b in evidence.builds if _switches_python(b)), None)
     if switched is None:
         return None
@@ -96,16 +98,38 @@ def _stale(evidence: Evidence) -> Verdict | None:
         return Verdict("stale", "error", f"the {switched.scenario} build failed: {switched.error}")
     moved = f"{evidence.primary} → {switched.python}"
     chain = [p for p in PYO3_CHAIN if p in switched.rebuilt or p in switched.reran]
-    if not chain:
+    if not switched.wheel_ok or switched.wheel is None:
+        return Verdict("stale", "fail", f"base interpreter {moved}: the wheel did not work on the new one")
+    if chain:
+        return Verdict("stale", "pass", f"base interpreter {moved}: {', '.join(chain)} rebuilt")
+    return _reused(moved, switched)
+
+
+def _reused(moved: str, switched: BuildRecord) -> Verdict:
+    """No pyo3 crate rebuilt: right only if the reused build's config is what the new
+    interpreter yields (an abi3 config names no interpreter, for one)."""
+    reused, now = switched.pyo3_config, switched.pyo3_config_now
+    if reused is None or now is None:
+        return Verdict(
+            "stale",
+            "error",
+            f"base interpreter {moved}, no pyo3 crate rebuilt, and the config it was built from could "
+            "not be compared with the new interpreter's (unknown)",
+        )
+    changed = differences(reused, now)
+    if changed:
         return Verdict(
             "stale",
             "fail",
-            f"base interpreter {moved}, yet no pyo3 crate rebuilt: cargo reused a config resolved for "
-            "the old interpreter",
+            f"base interpreter {moved}, yet no pyo3 crate rebuilt: cargo reused a build resolved for "
+            f"the old interpreter ({'; '.join(changed)})",
         )
-    if not switched.wheel_ok or switched.wheel is None:
-        return Verdict("stale", "fail", f"base interpreter {moved}: the wheel did not work on the new one")
-    return Verdict("stale", "pass", f"base interpreter {moved}: {', '.join(chain)} rebuilt")
+    return Verdict(
+        "stale",
+        "pass",
+        f"base interpreter {moved}: no pyo3 crate rebuilt, rightly: the config it was built from is "
+        "what the new interpreter yields",
+    )
 
 
 def _switches_python(build: BuildRecord) -> bool:

@@ -78,6 +78,10 @@ class BuildRecord:
     python: str = ""  # the base interpreter the frontend ran on
     python_version: str = ""
     attempt: int = 0  # 0, 1, ... when `run --repeat N` runs the scenario N times in the cell
+    # Builds that switch the base interpreter and rebuild no pyo3 crate: the config the reused
+    # pyo3 build was resolved from, and what pyo3 resolves from the same inputs for the new one.
+    pyo3_config: dict[str, str] | None = None
+    pyo3_config_now: dict[str, str] | None = None
 
     @property
     def wheel_ok(self) -> bool:

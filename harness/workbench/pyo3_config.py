@@ -15,6 +15,15 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.files import locked, write_atomic
+from harness.measure.fingerprints import snapshot
+from harness.measure.resolved_config import (
+    exported_config,
+    exporting_run,
+    inputs_for,
+    output_file,
+    parse_config,
+    tracked_env,
+)
 from harness.process import run
 from harness.workbench.workcopy import root_manifest
 
@@ -93,3 +102,23 @@ def resolve_now(
         check=False,
     )
     return printed_config(done.output)
+
+
+def stale_evidence(
+    src: Path, target: Path, python: str, *, env: Mapping[str, str], scratch: Path, log: Path
+) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """The config the pyo3 build in ``target`` was resolved from, and what pyo3 resolves now
+    from the same tracked inputs with ``python`` as the interpreter (None where unknown)."""
+    snap = snapshot(target)
+    unit = exporting_run(snap)
+    if unit is None:
+        return None, None
+    try:
+        reused = exported_config(output_file(snap, unit).read_text(encoding="utf-8"))
+    except OSError:
+        reused = None
+    try:
+        printed = resolve_now(src, inputs_for(tracked_env(snap), python), env=env, scratch=scratch, log=log)
+    except HarnessError:
+        return reused, None
+    return reused, parse_config(printed)

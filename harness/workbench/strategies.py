@@ -106,6 +106,16 @@ class FrontendPatchStockPyo3(Strategy):
     upstream = "the frontend exporting PYO3_BASE_PYTHON (pyo3 unchanged)"
 
 
+class Pyo3PatchStockFrontend(Strategy):
+    name = "pyo3-patch-stock-frontend"
+    description = (
+        "the base-aware pyo3 with stock frontends and nothing exported: shows a new pyo3 alone "
+        "changes nothing"
+    )
+    base_support = True
+    upstream = "pyo3 honouring PYO3_BASE_PYTHON (frontends unchanged)"
+
+
 class ConfigFile(Strategy):
     name = "config-file"
     description = (
@@ -222,6 +232,7 @@ STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
             FrontendPatch(),
             BackendPatch(),
             FrontendPatchStockPyo3(),
+            Pyo3PatchStockFrontend(),
             ConfigFile(),
             EnvDir(),
             NoIsolation(),
