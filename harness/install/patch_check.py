@@ -199,6 +199,8 @@ def _compare_upstream_tests(
         )
         return
     result.not_run = [{"test": str(n["test"]), "reason": str(n["reason"])} for n in spec.get("not_run", [])]
+    # One cargo target dir for both runs: the pristine run recompiles only what the series changed.
+    env = {"CARGO_TARGET_DIR": str(tree.parent / "upstream-tests-target"), **env}
     result.tests = _upstream_tests(cache, spec, tree, interpreter, env, logs, result, "patched")
     base = tree.parent / "pristine" / pristine.name
     prepare_tree(pristine, base, spec, series, env, patched=False)
