@@ -199,8 +199,8 @@ def _compare_upstream_tests(
         )
         return
     result.not_run = [{"test": str(n["test"]), "reason": str(n["reason"])} for n in spec.get("not_run", [])]
-    # One cargo target dir for both runs: the pristine run recompiles only what the series changed.
-    env = {"CARGO_TARGET_DIR": str(tree.parent / "upstream-tests-target"), **env}
+    # Each tree keeps its own cargo target dir: cargo's hash of a package does not include its
+    # path, so with a shared one the second tree's tests ran the first tree's binary.
     result.tests = _upstream_tests(cache, spec, tree, interpreter, env, logs, result, "patched")
     base = tree.parent / "pristine" / pristine.name
     prepare_tree(pristine, base, spec, series, env, patched=False)
