@@ -1,5 +1,12 @@
 """``pyo3-harness patches check``: every series applies strictly, builds, and passes the
-upstream project's own tests for the code it touches (``upstream-tests.toml``)."""
+upstream project's own tests for the code it touches (``upstream-tests.toml``), with the
+pristine tree's counts beside the patched ones so that a failure the series brings is visible.
+
+``upstream-tests.toml`` may name an ``overlay``: upstream test files the release's source lacks
+(pip's sdist ships no tests/), vendored beside the series and copied into both trees first;
+its ``overlay_series`` patches, applied strictly after the series, change those files.
+``setup`` commands run in each tree after the install (e.g. to fetch wheels a suite expects).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +24,7 @@ from harness.errors import HarnessError
 from harness.install.cache import Cache
 from harness.install.crates import crate_source
 from harness.install.envs import Interpreter, PythonEnv, ensure_env, executable
-from harness.install.patches import apply_series, available, load_series, patches_root
+from harness.install.patches import Series, apply_series, available, load_series, patches_root
 from harness.install.pyo3 import CONFIG_CRATE
 from harness.install.recipes import build_with, load_recipe
 from harness.install.sources import sdist
@@ -26,8 +33,23 @@ from harness.process import run
 # tool -> PyPI package (None: a crate from crates.io)
 PACKAGES = {"pip": "pip", "build": "build", "uv": "uv", "maturin": "maturin", "pyo3": None}
 
-_PYTEST = re.compile(r"(?:(\d+) failed)?[, ]*(\d+) passed")
-_CARGO = re.compile(r"test result: \w+\. (\d+) passed; (\d+) failed")
+# pytest's closing line, e.g. "== 2 failed, 40 passed, 1 skipped, 3 errors in 3.2s ==".
+_PYTEST_SUMMARY = re.compile(r"\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected)\b.* in \d")
+_PYTEST_COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed)\b")
+_CARGO = re.compile(r"test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One run of an upstream suite: cargo's "ignored" and pytest's xfailed count as skipped,
+    pytest's errors as failed."""
+
+    passed: int
+    failed: int
+    skipped: int
+
+    def __str__(self) -> str:
+        return f"{self.passed} passed, {self.failed} failed, {self.skipped} skipped"
 
 
 @dataclass
@@ -39,14 +61,15 @@ class Check:
     builds: bool | None = None  # None: not attempted
     build_seconds: float | None = None
     tests_command: list[str] = field(default_factory=list)
-    tests_passed: int | None = None
-    tests_failed: int | None = None
+    tests: Counts | None = None  # on the patched tree
+    pristine_tests: Counts | None = None  # the same command on the unpatched tree
     not_run: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.applies and self.builds is not False and not self.tests_failed
+        failed = self.tests.failed if self.tests else 0
+        return self.applies and self.builds is not False and not failed
 
 
 def rust_version_gate(tree: Path, env: Mapping[str, str]) -> str | None:
@@ -71,16 +94,19 @@ def rust_version_gate(tree: Path, env: Mapping[str, str]) -> str | None:
     return None
 
 
-def count_tests(output: str) -> tuple[int, int]:
-    """(passed, failed) from pytest's closing line or the sum of cargo's result lines."""
+def count_tests(output: str) -> Counts:
+    """The counts in pytest's closing line, or the sum of cargo's result lines."""
     cargo = _CARGO.findall(output)
     if cargo:
-        return sum(int(p) for p, _ in cargo), sum(int(f) for _, f in cargo)
+        return Counts(*(sum(int(row[i]) for row in cargo) for i in range(3)))
     for line in reversed(output.splitlines()):
-        match = _PYTEST.search(line)
-        if match and ("passed" in line and ("=" in line or " in " in line)):
-            return int(match.group(2)), int(match.group(1) or 0)
-    return 0, 0
+        if _PYTEST_SUMMARY.search(line):
+            found: dict[str, int] = {}
+            for number, word in _PYTEST_COUNT.findall(line):
+                key = {"error": "failed", "errors": "failed", "xfailed": "skipped", "xpassed": "passed"}
+                found[key.get(word, word)] = found.get(key.get(word, word), 0) + int(number)
+            return Counts(found.get("passed", 0), found.get("failed", 0), found.get("skipped", 0))
+    return Counts(0, 0, 0)
 
 
 def _pristine(cache: Cache, tool: str, version: str, tools: PythonEnv, env: Mapping[str, str]) -> Path:
@@ -88,6 +114,38 @@ def _pristine(cache: Cache, tool: str, version: str, tools: PythonEnv, env: Mapp
     if package is None:
         return crate_source(cache, CONFIG_CRATE, version)
     return sdist(cache, package, version)
+
+
+def load_spec(tool: str, version: str) -> dict[str, Any] | None:
+    """``upstream-tests.toml`` beside the series, or None."""
+    spec_file = patches_root() / tool / version / "upstream-tests.toml"
+    if not spec_file.exists():
+        return None
+    spec: dict[str, Any] = toml.loads(spec_file.read_text(encoding="utf-8"))
+    return spec
+
+
+def prepare_tree(
+    pristine: Path,
+    tree: Path,
+    spec: dict[str, Any] | None,
+    series: Series,
+    env: Mapping[str, str],
+    *,
+    patched: bool = True,
+) -> None:
+    """Copy ``pristine`` to ``tree``, add the spec's overlay, then apply ``series`` and the
+    overlay's own patches (unless not ``patched``: the tree for the pristine test run)."""
+    directory = patches_root() / series.tool / series.version
+    shutil.copytree(pristine, tree, ignore=shutil.ignore_patterns(".harness-complete"))
+    if spec and spec.get("overlay"):
+        shutil.copytree(directory / str(spec["overlay"]), tree, dirs_exist_ok=True)
+    if not patched:
+        return
+    apply_series(series, tree, env)
+    extra = tuple(directory / str(name) for name in (spec or {}).get("overlay_series", []))
+    if extra:
+        apply_series(Series(series.tool, series.version, extra), tree, env)
 
 
 def check_series(
@@ -104,23 +162,52 @@ def check_series(
     result = Check(tool, version)
     series = load_series(tool, version)
     result.digest = series.digest
+    spec = load_spec(tool, version)
     scratch = Path(tempfile.mkdtemp(prefix=f"patch-check-{tool}-{version}-", dir=cache.root))
     try:
         pristine = _pristine(cache, tool, version, tools, env)
         tree = scratch / pristine.name
-        shutil.copytree(pristine, tree)
         try:
-            apply_series(series, tree, env)
+            prepare_tree(pristine, tree, spec, series, env)
             result.applies = True
         except HarnessError as exc:
             result.notes.append(str(exc))
             return result
         result.builds, result.build_seconds = _build(tool, version, tree, tools, env, logs, result)
         if upstream_tests and result.builds is not False:
-            _upstream_tests(cache, tool, version, tree, interpreter, env, logs, result)
+            _compare_upstream_tests(cache, spec, series, pristine, tree, interpreter, env, logs, result)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return result
+
+
+def _compare_upstream_tests(
+    cache: Cache,
+    spec: dict[str, Any] | None,
+    series: Series,
+    pristine: Path,
+    tree: Path,
+    interpreter: Interpreter,
+    env: Mapping[str, str],
+    logs: Path,
+    result: Check,
+) -> None:
+    """Run the upstream tests on the patched ``tree``, then on a pristine copy beside it."""
+    if spec is None:
+        result.notes.append(
+            f"no upstream-tests.toml for {result.tool} {result.version}: upstream tests not run"
+        )
+        return
+    result.not_run = [{"test": str(n["test"]), "reason": str(n["reason"])} for n in spec.get("not_run", [])]
+    # Each tree keeps its own cargo target dir: cargo's hash of a package does not include its
+    # path, so with a shared one the second tree's tests ran the first tree's binary.
+    result.tests = _upstream_tests(cache, spec, tree, interpreter, env, logs, result, "patched")
+    base = tree.parent / "pristine" / pristine.name
+    prepare_tree(pristine, base, spec, series, env, patched=False)
+    result.pristine_tests = _upstream_tests(cache, spec, base, interpreter, env, logs, result, "pristine")
+    if result.tests.failed > result.pristine_tests.failed:
+        more = result.tests.failed - result.pristine_tests.failed
+        result.notes.append(f"{more} more upstream test(s) fail than on the pristine tree")
 
 
 def _build(
@@ -173,28 +260,24 @@ def _build(
 
 def _upstream_tests(
     cache: Cache,
-    tool: str,
-    version: str,
+    spec: dict[str, Any],
     tree: Path,
     interpreter: Interpreter,
     env: Mapping[str, str],
     logs: Path,
     result: Check,
-) -> None:
-    spec_file = patches_root() / tool / version / "upstream-tests.toml"
-    if not spec_file.exists():
-        result.notes.append(f"no {spec_file.name} for {tool} {version}: upstream tests not run")
-        return
-    spec: dict[str, Any] = toml.loads(spec_file.read_text(encoding="utf-8"))
-    result.not_run = [{"test": str(n["test"]), "reason": str(n["reason"])} for n in spec.get("not_run", [])]
+    label: str,
+) -> Counts:
+    """Run the spec's command in ``tree`` (``label``: patched or pristine) and count the results."""
     command = [str(c) for c in spec["command"]]
     test_env = {**env, **{k: str(v) for k, v in spec.get("env", {}).items()}}
-    if PACKAGES[tool] is not None and command[0] == "python":
-        # Private to this check (beside the tree, in its scratch dir): the tree is installed
+    prefix = f"{result.tool}-{result.version}-{label}"
+    if PACKAGES[result.tool] is not None and command[0] == "python":
+        # Private to this tree (beside it, in the check's scratch dir): the tree is installed
         # into it, so a shared one would be remade under a concurrent check's running tests.
         venv = ensure_env(
             cache,
-            f"upstream-tests-{tool}-{version}",
+            f"upstream-tests-{result.tool}-{result.version}",
             [str(r) for r in spec.get("requirements", [])],
             interpreter=interpreter,
             env=env,
@@ -207,17 +290,21 @@ def _upstream_tests(
             [venv.python, "-m", "pip", "install", "--no-deps", *install],
             cwd=tree,
             env=env,
-            log=logs / f"{tool}-{version}-install.log",
+            log=logs / f"{prefix}-install.log",
         )
-        command[0] = str(executable(venv.root, "python"))
+        python = str(executable(venv.root, "python"))
+        setup_env = {**test_env, "PIP_CACHE_DIR": str(cache.pip_cache)}
+        for step in spec.get("setup", []):
+            steps = [python if i == 0 and c == "python" else str(c) for i, c in enumerate(step)]
+            run(steps, cwd=tree, env=setup_env, log=logs / f"{prefix}-setup.log")
+        command[0] = python
     result.tests_command = command
-    done = run(
-        command, cwd=tree, env=test_env, log=logs / f"{tool}-{version}-upstream-tests.log", check=False
-    )
-    result.tests_passed, result.tests_failed = count_tests(done.output)
-    if done.returncode != 0 and not result.tests_failed:
-        result.tests_failed = 1
-        result.notes.append(f"upstream tests exited {done.returncode}; see the log")
+    done = run(command, cwd=tree, env=test_env, log=logs / f"{prefix}-upstream-tests.log", check=False)
+    counts = count_tests(done.output)
+    if done.returncode != 0 and not counts.failed:
+        counts = Counts(counts.passed, 1, counts.skipped)
+        result.notes.append(f"upstream tests ({label}) exited {done.returncode}; see the log")
+    return counts
 
 
 def all_series() -> list[tuple[str, str]]:
@@ -225,20 +312,24 @@ def all_series() -> list[tuple[str, str]]:
 
 
 def render(checks: list[Check]) -> str:
-    head = "| patch | series | applies | builds | upstream tests | not run here | notes |"
-    rows = [head, "|---|---|---|---|---|---|---|"]
+    head = (
+        "| patch | series | applies | builds | upstream tests, patched | upstream tests, pristine "
+        "| not run here | notes |"
+    )
+    rows = [head, "|---|---|---|---|---|---|---|---|"]
     for c in checks:
         builds = "–" if c.builds is None else ("yes" if c.builds else "**no**")
         if c.build_seconds is not None:
             builds += f" ({c.build_seconds:.0f} s)"
-        tests = "–" if c.tests_passed is None else f"{c.tests_passed} passed, {c.tests_failed} failed"
+        tests = "–" if c.tests is None else str(c.tests)
         if c.tests_command:
             shown = [Path(c.tests_command[0]).name, *c.tests_command[1:]]
             tests += f" (`{' '.join(shown)}`)"
+        pristine = "–" if c.pristine_tests is None else str(c.pristine_tests)
         not_run = "<br>".join(f"{n['test']}: {n['reason']}" for n in c.not_run) or "–"
         notes = "<br>".join(n.splitlines()[0] for n in c.notes) or "–"
         rows.append(
             f"| {c.tool} {c.version} | {c.digest} | {'yes' if c.applies else '**no**'} | {builds} | {tests} "
-            f"| {not_run} | {notes} |"
+            f"| {pristine} | {not_run} | {notes} |"
         )
     return "\n".join(rows)

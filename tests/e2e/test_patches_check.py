@@ -1,5 +1,7 @@
-"""`pyo3-harness patches check`: series apply strictly, build, and pass upstream tests."""
+"""`pyo3-harness patches check`: series apply strictly, build, and pass upstream tests, with the
+pristine tree's counts beside the patched ones."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +11,8 @@ import pytest
 from tests.e2e.harness_run import REPO
 
 pytestmark = pytest.mark.e2e
+
+COUNTS = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped")
 
 
 def test_patches_check_with_upstream_tests(tmp_path: Path) -> None:
@@ -28,10 +32,18 @@ def test_patches_check_with_upstream_tests(tmp_path: Path) -> None:
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False, timeout=3600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     table = (tmp_path / "patches-check.md").read_text()
+    assert "| upstream tests, patched | upstream tests, pristine |" in table
     rows = [line for line in table.splitlines() if line.startswith("| ") and "| series |" not in line]
-    assert {row.split(" | ")[0].lstrip("| ").split()[0] for row in rows} == {"pip", "build", "pyo3"}
+    by_tool = {row.split(" | ")[0].lstrip("| ").split()[0] for row in rows}
+    assert by_tool == {"pip", "build", "pyo3"}
     for row in rows:
         cells = row.split(" | ")
         assert cells[2] == "yes" and cells[3].startswith("yes"), row  # applies, builds
-        assert " passed, 0 failed" in cells[4] and not cells[4].startswith("0 passed"), row
-    assert "tests/unit/test_build_env.py" in table, "pip's upstream tests that cannot run here are named"
+        patched, pristine = COUNTS.match(cells[4]), COUNTS.match(cells[5])
+        assert patched and pristine, row
+        assert int(patched[1]) > 0 and patched[2] == "0", row
+        # Each series adds tests of its own.
+        assert int(patched[1]) > int(pristine[1]), row
+    pip = next(row for row in rows if row.startswith("| pip "))
+    assert "tests/functional/test_build_env.py" in pip, "pip's real build_env tests run"
+    assert "tests/unit/test_build_env.py" in pip, "pip's upstream tests that cannot run here are named"
