@@ -35,6 +35,9 @@ def test_what_each_strategy_costs(safety: RunResult) -> None:
     assert verdicts("stock", "hazard") == everything
     assert verdicts("stock", "pyo3-ext") == {k: v for k, v in everything.items() if k != "requirements"}
     assert verdicts("env-dir", "pyo3-ext")["stale"] == "fail"  # the same env path: cargo keeps its config
+    # abi3: maturin's config file names no interpreter, so reusing the chain is right.
+    for strategy in ("stock", "env-dir"):
+        assert verdicts(strategy, "pyo3-ext-abi3")["stale"] == "pass"
     assert verdicts("no-isolation", "hazard")["isolation"] == "fail"
     broken = verdicts("maturin-base-python", "hazard")
     assert (broken["requirements"], broken["stale"]) == ("fail", "error")
@@ -43,6 +46,11 @@ def test_what_each_strategy_costs(safety: RunResult) -> None:
 def test_the_details_name_the_evidence(safety: RunResult) -> None:
     stale = _cell(safety, "env-dir", "pyo3-ext").check("stale")
     assert stale is not None and "yet no pyo3 crate rebuilt" in stale.detail
+    assert "(lib_dir: /root/.pyenv/versions/3.11.7/lib → /usr/lib/x86_64-linux-gnu)" in stale.detail
+    abi3 = _cell(safety, "stock", "pyo3-ext-abi3").check("stale")
+    assert abi3 is not None and abi3.detail.endswith(
+        "rightly: the config it was built from is what the new interpreter yields"
+    )
     assert stale.detail.startswith(f"base interpreter {safety.python['base_executable']} → ")
     passed = _cell(safety, "stock", "pyo3-ext").check("stale")
     assert passed is not None and passed.detail.endswith(": pyo3-ffi, pyo3 rebuilt")
@@ -100,3 +108,11 @@ def test_the_run_records_every_check_with_its_label(safety: RunResult) -> None:
     assert safety.safety_checks == catalogue()
     assert [c.check for c in catalogue()] == [c.name for c in SAFETY_CHECKS]
     assert len({c.label for c in catalogue()}) == len(SAFETY_CHECKS)
+
+
+def test_a_reused_chain_without_comparable_configs_is_unknown_not_a_pass(safety: RunResult) -> None:
+    cell = copy.deepcopy(_cell(safety, "stock", "pyo3-ext-abi3"))
+    switched = next(b for b in cell.builds if b.scenario == "switch-python")
+    switched.pyo3_config_now = None  # pyo3 could not be asked (e.g. the interpreter is gone)
+    [verdict] = [v for v in evaluate(_evidence(safety, cell)) if v.check == "stale"]
+    assert verdict.status == "error" and verdict.detail.endswith("(unknown)")
