@@ -1,0 +1,73 @@
+"""The v2 patch set on every sample that can break or churn (issue 13), through the build
+frontend on both pyo3 lines: the warm rebuild recompiles no pyo3 crate, every safety verdict
+passes (build requirements reachable included), and a switch of base interpreter still
+rebuilds what it must. pip-venv and uv are covered on pyo3-ext by test_frontend_patch.py."""
+
+from pathlib import Path
+
+import pytest
+
+from harness.measure.safety import PYO3_CHAIN
+from harness.model.results import CellResult
+from tests.e2e.harness_run import Run, run_harness
+
+pytestmark = pytest.mark.e2e
+
+VERSIONS = ("0.29.2", "0.28.3")
+SAMPLES = ("pyo3-ext", "cffi-style:base-aware", "hazard:config-executable", "hazard:pyo3-python")
+
+
+@pytest.fixture(scope="module")
+def run(module_dir: Path) -> Run:
+    args = ["--frontend", "build", "--strategy", "frontend-patch", "--sample", ",".join(SAMPLES)]
+    args += ["--pyo3", ",".join(VERSIONS), "--scenario", "warm,switch-python"]
+    return run_harness(args, module_dir)
+
+
+def _cell(run: Run, sample: str, pyo3: str) -> CellResult:
+    name, _, variant = sample.partition(":")
+    [cell] = [c for c in run.result.cells if (c.sample, c.variant or "", c.pyo3) == (name, variant, pyo3)]
+    return cell
+
+
+def test_the_run_passes(run: Run) -> None:
+    assert run.returncode == 0, run.output[-3000:]
+    assert len(run.result.cells) == len(SAMPLES) * len(VERSIONS)
+
+
+@pytest.mark.parametrize("pyo3", VERSIONS)
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_warm_rebuild_recompiles_no_pyo3_crate(run: Run, sample: str, pyo3: str) -> None:
+    cell = _cell(run, sample, pyo3)
+    warm = cell.build("warm")
+    assert warm is not None and warm.ok, (cell.id, warm.error if warm else None)
+    cell_id, rebuilt = cell.id, warm.rebuilt
+    assert not set(rebuilt) & set(PYO3_CHAIN), (cell_id, rebuilt)
+    if sample == "hazard:pyo3-python":
+        # Its own build script tracks PYO3_PYTHON (as cryptography's cffi build does): only it reruns.
+        assert set(rebuilt) <= {"hazard"}, (cell_id, rebuilt)
+    else:
+        assert rebuilt == [], (cell_id, rebuilt)
+
+
+@pytest.mark.parametrize("pyo3", VERSIONS)
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_safety_verdict_passes(run: Run, sample: str, pyo3: str) -> None:
+    cell = _cell(run, sample, pyo3)
+    assert cell.checks, cell.id
+    failed = [(v.check, v.status, v.detail) for v in cell.checks if v.status != "pass"]
+    assert failed == [], (cell.id, failed)
+    names = {v.check for v in cell.checks}
+    assert {"isolation", "stale", "wheel"} <= names
+    if cell.sample in ("cffi-style", "hazard"):
+        assert "requirements" in names
+
+
+@pytest.mark.parametrize("pyo3", VERSIONS)
+def test_switching_interpreter_rebuilds_the_chain(run: Run, pyo3: str) -> None:
+    cell = _cell(run, "pyo3-ext", pyo3)
+    switched = cell.build("switch-python")
+    assert switched is not None and switched.ok and switched.wheel is not None and switched.wheel.ok
+    assert set(PYO3_CHAIN) & set(switched.rebuilt), switched.rebuilt
+    roots = {c.var for c in switched.causes if c.kind == "env"}
+    assert "PYO3_BASE_PYTHON" in roots, roots
