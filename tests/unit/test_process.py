@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.process import run
+from harness.process import Completed, run
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups")
 
@@ -21,31 +21,25 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def _shell(tmp_path: Path, script: str, timeout: float | None = None) -> tuple[Completed, int]:
+    """Run ``script`` (``$PIDFILE`` names where it writes its pid); the result and the shell's pid."""
+    pidfile = tmp_path / "pid"
+    script = script.replace("$PIDFILE", str(pidfile))
+    env = {"PATH": os.environ["PATH"]}
+    done = run(["sh", "-c", script], cwd=tmp_path, env=env, check=False, timeout=timeout)
+    return done, int(pidfile.read_text())
+
+
 def test_a_timeout_ends_the_whole_group(tmp_path: Path) -> None:
     # The shell starts a background child that would outlive it, then waits.
-    pidfile = tmp_path / "pid"
-    done = run(
-        ["sh", "-c", f"sleep 300 & echo $$ > {pidfile}; wait"],
-        cwd=tmp_path,
-        env={"PATH": os.environ["PATH"]},
-        check=False,
-        timeout=1,
-    )
+    done, pgid = _shell(tmp_path, "sleep 300 & echo $$ > $PIDFILE; wait", timeout=1)
     assert done.returncode == 124 and "timed out after 1" in done.output
-    pgid = int(pidfile.read_text())
     assert not _group_alive(pgid), "the background sleep outlived the timeout"
 
 
 def test_helpers_left_behind_by_a_finished_command_are_ended(tmp_path: Path) -> None:
-    pidfile = tmp_path / "pid"
-    done = run(
-        ["sh", "-c", f"sleep 300 > /dev/null 2>&1 & echo $$ > {pidfile}"],
-        cwd=tmp_path,
-        env={"PATH": os.environ["PATH"]},
-        check=False,
-    )
+    done, pgid = _shell(tmp_path, "sleep 300 > /dev/null 2>&1 & echo $$ > $PIDFILE")
     assert done.returncode == 0
-    pgid = int(pidfile.read_text())
     assert pgid != os.getpgid(0), "the command ran in a group of its own"
     deadline = time.monotonic() + 5
     while _group_alive(pgid) and time.monotonic() < deadline:
