@@ -96,7 +96,10 @@ def run(selection: Selection, settings: Settings, pins: Pins, command: list[str]
     result = execute(selection, settings, pins, command, ProgressPrinter(total=len(to_run)))
     print(cells(result))
     out = settings.out
-    print(f"\nresults: {out / 'results.json'}  report: {out / 'report.md'}  logs: {out / 'logs'}")
+    print(
+        f"\nresults: {out / 'results.json'}  reports: {out / 'report.md'}, {out / 'report.html'}  "
+        f"logs: {out / 'logs'}"
+    )
     failed = [c.id for c in result.cells if not c.ok]
     if failed:
         print(f"{len(failed)} cell(s) failed: {', '.join(failed)}", file=sys.stderr)

@@ -24,6 +24,7 @@ from harness.measure.safety import catalogue
 from harness.model.results import RunResult, write_results
 from harness.pins import Pins
 from harness.process import clean_environment
+from harness.report.html import render as render_html
 from harness.report.markdown import render as render_markdown
 from harness.selection import Selection
 from harness.workbench.project import project_requirements
@@ -52,6 +53,7 @@ def _save(result: RunResult, out: Path, started: float, ctx: Context | None) -> 
         result.installs = list(ctx.provisioner.installs)
     write_results(result, out / "results.json")
     write_atomic(out / "report.md", render_markdown(result))
+    write_atomic(out / "report.html", render_html(result))
 
 
 def _new_result(

@@ -34,6 +34,8 @@ def test_failing_build_is_a_row_with_its_log_and_the_run_goes_on(tmp_path: Path)
         assert cold.error is not None and cold.log in cold.error
     report = (run.out / "report.md").read_text()
     assert report.count("**failed** ([log](") == 2
+    page = (run.out / "report.html").read_text()  # every run writes the HTML report too
+    assert all(cell.id in page for cell in run.result.cells)
     assert "2 cell(s) failed" in run.output
 
 
