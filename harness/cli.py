@@ -68,6 +68,7 @@ def selection_from(args: argparse.Namespace, pins: Pins, cache: Path) -> Selecti
         project=resolve_project(project_arg, Cache(cache)) if project_arg else None,
         repeat=_repeat(getattr(args, "repeat", "1")),
         shard=parse_shard(shard) if shard is not None else None,
+        project_spec=project_arg or "",
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ class Cell:
     scenarios: tuple[Scenario, ...]
     repeat: int = 1  # attempts of every repeated scenario (`run --repeat`)
     project: Path | None = None  # the --project directory the sample stands for
+    project_spec: str = ""  # --project as given (NAME==VERSION stays portable, unlike the cache path)
 
     @property
     def id(self) -> str:
@@ -46,13 +48,15 @@ class Cell:
         return f"{frontend}--{self.strategy.name}--{sample}--pyo3-{self.pyo3}"
 
     def reproduce(self) -> str:
-        where = (
-            f"--project {self.project}" if self.project else f"--sample {self.sample.spec} --pyo3 {self.pyo3}"
-        )
-        scenarios = ",".join(s.name for s in self.scenarios)
-        selected = f"--frontend {self.frontend} --strategy {self.strategy.name} {where}"
-        repeat = f" --repeat {self.repeat}" if self.repeat > 1 else ""
-        return f"pyo3-harness run {selected} --scenario {scenarios}{repeat}"
+        """The command that runs this cell again, shell-quoted, portable where the input was."""
+        if self.project:
+            where = ["--project", self.project_spec or str(self.project)]
+        else:
+            where = ["--sample", self.sample.spec, "--pyo3", self.pyo3]
+        args = ["--frontend", str(self.frontend), "--strategy", self.strategy.name, *where]
+        args += ["--scenario", ",".join(s.name for s in self.scenarios)]
+        args += ["--repeat", str(self.repeat)] if self.repeat > 1 else []
+        return shlex.join(["pyo3-harness", "run", *args])
 
     def attempts(self, scenario: Scenario) -> int:
         return self.repeat if scenario.repeated else 1
@@ -93,6 +97,7 @@ class Selection:
     project: Path | None = None
     repeat: int = 1
     shard: Shard | None = None  # run only this slice of cells()
+    project_spec: str = ""  # --project as given
 
     @classmethod
     def from_names(
@@ -107,6 +112,7 @@ class Selection:
         project: Path | None = None,
         repeat: int = 1,
         shard: Shard | None = None,
+        project_spec: str = "",
     ) -> Selection:
         """Empty sequences mean the defaults; ``["all"]`` every registered one. ``pyo3_versions``
         are the pinned ones (the first is the default)."""
@@ -126,6 +132,7 @@ class Selection:
             project=project,
             repeat=repeat,
             shard=shard,
+            project_spec=project_spec,
         )
 
     @property
@@ -136,7 +143,7 @@ class Selection:
         """Every combination, with why it cannot run (None when it can)."""
         found = []
         for sa, v, f, st in itertools.product(self.samples, self.pyo3, self.frontends, self.strategies):
-            cell = Cell(f, st, sa, v, self.scenarios, self.repeat, self.project)
+            cell = Cell(f, st, sa, v, self.scenarios, self.repeat, self.project, self.project_spec)
             found.append((cell, not_applicable(st, f.plugin, sa.sample.backend)))
         return found
 

@@ -1,6 +1,8 @@
 """Repeat statistics (`run --repeat N`), fed with a results file recorded from a real --repeat 3 run."""
 
 import copy
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +121,13 @@ def test_report_states_the_spread_rule(repeated: RunResult, single: RunResult) -
     rule = "(max − min) / median > 0.25 and max − min > 0.5 s"
     assert rule in render(repeated)
     assert rule not in render(single)
+
+
+def test_reproduce_lines_are_shell_quoted_and_portable(tmp_path: Path) -> None:
+    project = tmp_path / "my project"
+    [sample] = Selection.from_names(pyo3_versions=load_pins().pyo3_versions, frontends=["uv"]).cells()[:1]
+    cell = replace(sample, project=project, project_spec="rpds-py==2026.9.1")
+    assert cell.reproduce().startswith("pyo3-harness run --frontend ")
+    assert "--project rpds-py==2026.9.1 " in cell.reproduce(), "NAME==VERSION, not the cache path"
+    local = replace(cell, project_spec=str(project))
+    assert f"--project '{project}'" in local.reproduce()  # a path with a space survives copy-paste
