@@ -12,9 +12,10 @@ from pathlib import Path
 
 from harness import _toml as toml
 from harness.errors import HarnessError
+from harness.install.patches import series_version
 from harness.measure.machine import tool_version
 from harness.process import run
-from harness.workbench.project import project_requirements, project_sample
+from harness.workbench.project import project_requirements, project_sample, project_usage
 
 MIN_FREE_GIB = 5.0
 _REGISTRIES = (
@@ -160,15 +161,34 @@ def _locked_crates(root: Path) -> set[str]:
     return names
 
 
+def _series_check(version: str) -> Check:
+    """Whether a patch series covers the project's pyo3-build-config release (for the
+    strategies that need a base-aware pyo3); it must still apply strictly when used."""
+    name = f"pyo3 {version} series"
+    try:
+        covering = series_version("pyo3", version)
+    except HarnessError as exc:
+        return Check(
+            name, False, str(exc).splitlines()[0], "base-aware strategies cannot run on it; stock ones can"
+        )
+    note = (
+        "its own" if covering == version else f"patches/pyo3/{covering} (its release line; applied strictly)"
+    )
+    return Check(name, True, f"covered by {note}")
+
+
 def project_checks(root: Path, env: Mapping[str, str], scratch: Path) -> list[Check]:
     """What ``--project`` needs before a long run: a pyo3 project, wheels for its build
     requirements, and the system libraries its -sys crates link."""
     found = []
     try:
         sample = project_sample(root)
+        usage = project_usage(root)
         found.append(Check("project", True, f"{root}: {sample.backend} project, edits {sample.edit}"))
+        found.append(Check("pyo3 (from cargo metadata)", True, usage.describe()))
     except HarnessError as exc:
         return [Check("project", False, str(exc), "point --project at a pyo3 extension project")]
+    found += [_series_check(version) for version in usage.config_versions]
     # The probe is the harness's own wheel (harness.install.probe), never on PyPI.
     requirements = [r for r in dict.fromkeys(project_requirements(root)) if r != "pyo3-harness-probe"]
     download = run(

@@ -7,6 +7,7 @@ inheritance, a renamed dependency (``ffi = { package = "pyo3-ffi" }``), a target
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,18 +62,23 @@ def parse_metadata(metadata: Mapping[str, Any]) -> Pyo3Usage:
     return Pyo3Usage(versions=versions, members=tuple(using))
 
 
-def discover(manifest: Path, *, env: Mapping[str, str], log: Path) -> Pyo3Usage:
-    """Resolve the workspace of ``manifest`` offline (its crates fetched already) and read it."""
-    done = run(
-        ["cargo", "metadata", "--format-version", "1", "--offline", "--manifest-path", manifest],
-        cwd=manifest.parent,
-        env={**env, "CARGO_NET_OFFLINE": "true"},
-        log=log,
-        check=False,
-    )
+def discover(root: Path, manifest: Path, *, env: Mapping[str, str], log: Path, scratch: Path) -> Pyo3Usage:
+    """Resolve the workspace of ``manifest`` (in ``root``) with cargo and read it. A project with
+    a lock file is read in place (``--locked``: nothing is written); one without is copied to
+    ``scratch`` first, so cargo's new lock file lands there, not in the user's project."""
+    if not (manifest.parent / "Cargo.lock").exists() and not (root / "Cargo.lock").exists():
+        copy = scratch / root.name
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns("target", ".git"))
+        manifest, root = copy / manifest.relative_to(root), copy
+    argv = ["cargo", "metadata", "--format-version", "1", "--manifest-path", str(manifest)]
+    if (manifest.parent / "Cargo.lock").exists() or (root / "Cargo.lock").exists():
+        argv.append("--locked")
+    done = run(argv, cwd=manifest.parent, env=env, log=log, check=False)
     if done.returncode != 0:
-        raise HarnessError(f"cargo metadata failed for {manifest} (log: {log})")
-    # run() keeps stderr in output too; cargo prints the JSON as one line on stdout.
+        tail = "\n".join(done.output.strip().splitlines()[-3:])
+        raise HarnessError(f"cargo metadata could not resolve {manifest}:\n{tail}")
+    # run() merges stderr in; cargo prints the JSON as one line on stdout.
     line = next((ln for ln in done.output.splitlines() if ln.startswith("{")), "")
     try:
         return parse_metadata(json.loads(line))

@@ -6,7 +6,8 @@ archives are unpacked once to a stable path under the cache, so repeated runs co
 
 from __future__ import annotations
 
-import re
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,10 @@ from harness.errors import HarnessError, UsageError
 from harness.files import filled_once, sha256_of, unpack_one_directory
 from harness.install.cache import Cache
 from harness.install.sources import sdist
+from harness.process import clean_environment
+from harness.workbench.discovery import Pyo3Usage, discover
 from harness.workbench.samples import Sample
-from harness.workbench.workcopy import cargo_manifests
+from harness.workbench.workcopy import cargo_manifests, root_manifest
 
 ACCEPTED = "a project directory, an sdist file (.tar.gz), or NAME==VERSION (an sdist from PyPI)"
 
@@ -48,9 +51,6 @@ def resolve_project(text: str, cache: Cache) -> Path:
     raise UsageError(f"--project {text}: not found; accepted: {ACCEPTED}")
 
 
-_PYO3_DEP = re.compile(r"^\s*pyo3(-ffi)?\s*=", re.MULTILINE)
-
-
 def project_sample(path: Path) -> Sample:
     """Check that ``path`` is a PEP 517 project with a pyo3 crate and describe it as a sample."""
     root = path.expanduser().resolve()
@@ -61,8 +61,9 @@ def project_sample(path: Path) -> Sample:
     manifests = cargo_manifests(root)
     if not manifests:
         raise UsageError(f"--project {path}: no Cargo.toml, so not a Rust extension project")
-    if not any(_PYO3_DEP.search(m.read_text(encoding="utf-8")) for m in manifests):
-        raise UsageError(f"--project {path}: no Cargo.toml depends on pyo3, so not a pyo3 project")
+    usage = project_usage(root)
+    if not usage.found:
+        raise UsageError(f"--project {path}: cargo resolves no pyo3 in it ({usage.describe()})")
     modules = [
         rs
         for m in manifests
@@ -79,6 +80,19 @@ def project_sample(path: Path) -> Sample:
         pyo3_selectable=False,
         backend=project_backend(root),
     )
+
+
+def project_usage(root: Path) -> Pyo3Usage:
+    """What cargo resolves for the project: its pyo3 crates' versions and the members using them."""
+    env = clean_environment(os.environ)
+    with tempfile.TemporaryDirectory(prefix="pyo3-harness-discovery-") as scratch:
+        where = Path(scratch)
+        try:
+            return discover(
+                root, root_manifest(root), env=env, log=where / "cargo-metadata.log", scratch=where
+            )
+        except HarnessError as exc:
+            raise UsageError(f"--project {root}: {exc}") from exc
 
 
 def _pyproject(root: Path) -> dict[str, Any]:

@@ -53,9 +53,14 @@ def test_project_that_is_not_pyo3_says_so(tmp_path: Path, capsys: pytest.Capture
     ]
     assert main(args) == 2
     assert "no Cargo.toml, so not a Rust extension project" in capsys.readouterr().err
-    (project / "Cargo.toml").write_text('[package]\nname = "x"\n[dependencies]\nserde = "1"\n')
+    # A Rust crate without pyo3: cargo itself resolves it (offline: no dependencies to fetch).
+    (project / "Cargo.toml").write_text('[package]\nname = "x"\nversion = "0.1.0"\nedition = "2021"\n')
+    (project / "src").mkdir()
+    (project / "src" / "lib.rs").write_text("")
     assert main(args) == 2
-    assert "no Cargo.toml depends on pyo3, so not a pyo3 project" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "cargo resolves no pyo3 in it (no workspace member depends on pyo3 or pyo3-ffi)" in err
+    assert not (project / "Cargo.lock").exists(), "cargo's lock file went to a scratch copy"
     assert main(["run", "--project", str(tmp_path / "missing"), "--cache-dir", str(tmp_path / "c")]) == 2
     assert "not found; accepted: a project directory, an sdist file" in capsys.readouterr().err
 
