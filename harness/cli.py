@@ -70,7 +70,7 @@ def _choose(given: list[str], registry: Sequence[str], what: str) -> tuple[str, 
 
 
 def _repeat(given: str) -> int:
-    # ASCII digits only: int() would also take "١" (Arabic-Indic one).
+    # ASCII digits only: int() would also take other scripts' digits (Arabic-Indic, say).
     value = int(given) if given.strip().isascii() and given.strip().isdigit() else 0
     if value < 1:
         raise UsageError(f"--repeat takes a whole number of attempts, 1 or more; got {given!r}")
@@ -291,7 +291,28 @@ def utf8_streams(streams: Iterable[TextIO], platform: str = sys.platform) -> Non
             stream.reconfigure(encoding="utf-8")
 
 
+def _check_directories(args: argparse.Namespace) -> None:
+    """--out, --cache-dir and --work-dir must be directories the harness can write (or create),
+    found out before any work starts."""
+    for attr in ("out", "cache_dir", "work_dir"):
+        path = getattr(args, attr, None)
+        if path is None:
+            continue
+        flag = "--" + attr.replace("_", "-")
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{flag} {path} is a file; accepted: a directory (created if missing)")
+        existing = next(p for p in (path, *path.absolute().parents) if p.exists())
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise UsageError(f"{flag} {path}: {existing} cannot be written; accepted: a writable directory")
+    if args.command in ("run", "prepare", "patches"):
+        try:
+            probe(args.python, clean_environment(os.environ))
+        except HarnessError as exc:
+            raise UsageError(f"--python: {exc}") from None
+
+
 def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
+    _check_directories(args)
     if args.command == "list":
         print(commands.listing(pins))
         return 0
@@ -336,3 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         print(f"pyo3-harness: interrupted by {signals.name(exc)}", file=sys.stderr)
         return signals.exit_code(exc)
+    except OSError as exc:
+        # The machine, not the harness: a path that cannot be made, read or written.
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"pyo3-harness: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1

@@ -47,6 +47,20 @@ CASES: list[tuple[list[str], str]] = [
     (["patches", "check", "--tool", ""], EMPTY),
     (["patches", "check", "--out", ""], EMPTY),
     (["patches", "check", "--tool", "pip,,uv"], EMPTY_NAME),
+    (["run", "--python", "/bin/true"], "did not run as a Python interpreter"),
+    (["prepare", "--python", "/bin/false"], "did not run as a Python interpreter"),
+    (["patches", "check", "--python", "/nonexistent/python"], "did not run as a Python interpreter"),
+]
+
+A_FILE = "a-file"
+FILE_CASES: list[tuple[list[str], str]] = [
+    (["run", "--out", A_FILE], "--out a-file is a file; accepted: a directory"),
+    (["run", "--cache-dir", A_FILE], "--cache-dir a-file is a file"),
+    (["run", "--work-dir", A_FILE], "--work-dir a-file is a file"),
+    (["prepare", "--cache-dir", A_FILE], "--cache-dir a-file is a file"),
+    (["doctor", "--cache-dir", A_FILE], "--cache-dir a-file is a file"),
+    (["report", A_FILE, "--out", A_FILE], "--out a-file is a file"),
+    (["patches", "check", "--out", A_FILE], "--out a-file is a file"),
 ]
 
 
@@ -76,3 +90,19 @@ def test_bad_input_exits_2_with_a_message_and_writes_nothing(
     assert message in err, err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == [], "nothing was written"
+
+
+@pytest.mark.parametrize(("argv", "message"), FILE_CASES, ids=[" ".join(a) for a, _ in FILE_CASES])
+def test_a_file_where_a_directory_goes_is_refused(
+    argv: list[str],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / A_FILE).write_text("kept\n")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err, err
+    assert [p.name for p in tmp_path.iterdir()] == [A_FILE] and (tmp_path / A_FILE).read_text() == "kept\n"
