@@ -85,7 +85,7 @@ def check_oses(oses: Sequence[str]) -> tuple[str, ...]:
 
 
 def parse_shard_count(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
+    if not (text.strip().isascii() and text.strip().isdigit()) or int(text) < 1:
         raise UsageError(f"--shards {text!r}: accepted is a whole number of shards per job, 1 or more")
     return int(text)
 

@@ -6,9 +6,9 @@ import argparse
 import io
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from harness import __version__, commands, signals
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
@@ -31,6 +31,31 @@ from harness.workbench.samples import DEFAULT_SAMPLES
 from harness.workbench.strategies import DEFAULT_STRATEGIES
 
 
+def _non_empty(convert: Callable[[str], Any], listed: bool) -> Callable[[str], Any]:
+    """``convert``, refusing "" (which would silently mean the default, or the current directory
+    for a path) and, in comma-separated lists, an empty name."""
+
+    def check(text: str) -> Any:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(
+                "an empty value is not accepted (leave the option out for its default)"
+            )
+        if listed and any(not part.strip() for part in text.split(",")):
+            raise argparse.ArgumentTypeError(f"{text!r} has an empty name in its comma-separated list")
+        return convert(text)
+
+    return check
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every value-taking argument of every subcommand goes through ``_non_empty``: one place."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        if kwargs.get("action") in (None, "store", "append"):
+            kwargs["type"] = _non_empty(kwargs.get("type", str), listed=kwargs.get("action") == "append")
+        return super().add_argument(*args, **kwargs)
+
+
 def _split(values: Iterable[str] | None) -> list[str]:
     return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
 
@@ -45,10 +70,8 @@ def _choose(given: list[str], registry: Sequence[str], what: str) -> tuple[str, 
 
 
 def _repeat(given: str) -> int:
-    try:
-        value = int(given)
-    except ValueError:
-        value = 0
+    # ASCII digits only: int() would also take other scripts' digits (Arabic-Indic, say).
+    value = int(given) if given.strip().isascii() and given.strip().isdigit() else 0
     if value < 1:
         raise UsageError(f"--repeat takes a whole number of attempts, 1 or more; got {given!r}")
     return value
@@ -110,7 +133,7 @@ def _selection_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pyo3-harness",
         description="Measure which crates PEP 517 frontends make cargo recompile on warm rebuilds, and why.",
     )
@@ -131,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 Subparsers = argparse._SubParsersAction  # argparse's name for what add_subparsers returns
 
 
-def _prepare_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
+def _prepare_parser(sub: Subparsers[_Parser]) -> None:
     prepare = sub.add_parser(
         "prepare",
         help="install what the selected cells need (frontends, uv and maturin built from source, "
@@ -144,7 +167,7 @@ def _prepare_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     _common(prepare)
 
 
-def _run_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
+def _run_parser(sub: Subparsers[_Parser]) -> None:
     run = sub.add_parser("run", help="build the selected matrix and write results.json and report.md")
     _selection_flags(run)
     run.add_argument(
@@ -173,7 +196,7 @@ def _run_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     _common(run)
 
 
-def _report_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
+def _report_parser(sub: Subparsers[_Parser]) -> None:
     report = sub.add_parser(
         "report",
         help="merge results files (shards, other machines) into results.json, report.md and report.html",
@@ -190,7 +213,7 @@ def _report_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     )
 
 
-def _matrix_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
+def _matrix_parser(sub: Subparsers[_Parser]) -> None:
     matrix = sub.add_parser(
         "matrix", help="plan a CI job matrix (OS x Python x frontend x shard) of `run` commands"
     )
@@ -213,7 +236,7 @@ def _matrix_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     matrix.add_argument("--pins", type=Path, default=DEFAULT_PINS, help="pins file (TOML)")
 
 
-def _patches_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
+def _patches_parser(sub: Subparsers[_Parser]) -> None:
     patches = sub.add_parser("patches", help="work with the patch series under patches/")
     patches_sub = patches.add_subparsers(dest="action", required=True)
     check = patches_sub.add_parser(
@@ -268,7 +291,28 @@ def utf8_streams(streams: Iterable[TextIO], platform: str = sys.platform) -> Non
             stream.reconfigure(encoding="utf-8")
 
 
+def _check_directories(args: argparse.Namespace) -> None:
+    """--out, --cache-dir and --work-dir must be directories the harness can write (or create),
+    found out before any work starts."""
+    for attr in ("out", "cache_dir", "work_dir"):
+        path = getattr(args, attr, None)
+        if path is None:
+            continue
+        flag = "--" + attr.replace("_", "-")
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{flag} {path} is a file; accepted: a directory (created if missing)")
+        existing = next(p for p in (path, *path.absolute().parents) if p.exists())
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise UsageError(f"{flag} {path}: {existing} cannot be written; accepted: a writable directory")
+    if args.command in ("run", "prepare", "patches"):
+        try:
+            probe(args.python, clean_environment(os.environ))
+        except HarnessError as exc:
+            raise UsageError(f"--python: {exc}") from None
+
+
 def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
+    _check_directories(args)
     if args.command == "list":
         print(commands.listing(pins))
         return 0
@@ -313,3 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         print(f"pyo3-harness: interrupted by {signals.name(exc)}", file=sys.stderr)
         return signals.exit_code(exc)
+    except OSError as exc:
+        # The machine, not the harness: a path that cannot be made, read or written.
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"pyo3-harness: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from harness import _toml as toml
 from harness.errors import HarnessError
+from harness.install.envs import probe
 from harness.install.patches import series_version
 from harness.measure.machine import tool_version
 from harness.process import run
@@ -96,17 +97,20 @@ def _reachable(url: str) -> str | None:
         return str(exc)
 
 
+def _python_check(python: str, env: Mapping[str, str]) -> Check:
+    """The interpreter the frontends will run on (``--python``), as it reports itself."""
+    try:
+        found = probe(python, env)
+    except HarnessError as exc:
+        return Check("Python", False, str(exc), "pass --python a CPython 3.10 or newer")
+    version = tuple(int(p) for p in found.version.split(".")[:2])
+    fix = "" if version >= (3, 10) else "pass --python a CPython 3.10 or newer"
+    return Check("Python", version >= (3, 10), f"{python} ({found.version})", fix)
+
+
 def checks(env: Mapping[str, str], cache_dir: Path, python: str) -> list[Check]:
     found = toolchain_checks(env)
-    version = sys.version_info
-    found.append(
-        Check(
-            "Python",
-            version >= (3, 10),
-            f"{python} ({sys.version.split()[0]})",
-            "" if version >= (3, 10) else "run the harness with Python 3.10 or newer",
-        )
-    )
+    found.append(_python_check(python, env))
     cache_dir.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(cache_dir).free / 2**30
     found.append(

@@ -15,6 +15,7 @@ from harness.install.frontends import BuildPaths, Installed
 from harness.install.provision import Wheelhouse
 from harness.install.pyo3 import CONFIG_CRATE, Pyo3
 from harness.measure.cargo_log import compiled_from_log
+from harness.measure.cargo_time import cargo_seconds
 from harness.measure.causes import BuildDiff, diff
 from harness.measure.failures import diagnose
 from harness.measure.fingerprints import snapshot
@@ -167,6 +168,7 @@ def measured_build(cr: CellRun, scenario: Scenario, installed: Installed, attemp
         python=installed.interpreter.base_executable,
         python_version=installed.interpreter.version,
         attempt=attempt,
+        cargo_seconds=cargo_seconds(done.output),
     )
     if scenario.switch_python and target is not None and record.ok:
         _stale_evidence(cr, record, target, stem)

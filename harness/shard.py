@@ -17,7 +17,7 @@ from harness.errors import UsageError
 T = TypeVar("T")
 
 ACCEPTED_FORM = "I/N with 1 <= I <= N, e.g. 1/4"
-_SHARD = re.compile(r"(\d+)/(\d+)")
+_SHARD = re.compile(r"(\d+)/(\d+)", re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -115,8 +115,17 @@ def interpreter_from(facts: Mapping[str, Any]) -> Interpreter:
 
 
 def probe(python: str | Path, env: Mapping[str, str]) -> Interpreter:
-    out = run([python, "-c", _PROBE], cwd=Path.cwd(), env=env).output
-    return interpreter_from(json.loads(out.strip().splitlines()[-1]))
+    """What ``python`` is; a HarnessError naming it if it does not run as a Python."""
+    done = run([python, "-c", _PROBE], cwd=Path.cwd(), env=env, check=False)
+    lines = done.output.strip().splitlines()
+    try:
+        return interpreter_from(json.loads(lines[-1]))
+    except (IndexError, ValueError, KeyError, TypeError):
+        said = f": {lines[-1][:200]}" if lines else " nothing"
+        raise HarnessError(
+            f"{python} did not run as a Python interpreter (exit {done.returncode}, it printed{said}); "
+            "accepted: a CPython 3.10+ executable"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,9 @@ class BuildRecord:
     python: str = ""  # the base interpreter the frontend ran on
     python_version: str = ""
     attempt: int = 0  # 0, 1, ... when `run --repeat N` runs the scenario N times in the cell
+    # What cargo said it took ("Finished ... in 1.11s"); the rest of `seconds` is the frontend
+    # setting up its environment and the backend's own work. None: cargo printed no such line.
+    cargo_seconds: float | None = None
     # Builds that switch the base interpreter and rebuild no pyo3 crate: the config the reused
     # pyo3 build was resolved from, and what pyo3 resolves from the same inputs for the new one.
     pyo3_config: dict[str, str] | None = None

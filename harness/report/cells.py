@@ -139,7 +139,16 @@ def _build_item(build: BuildRecord) -> Item:
     status = Span("ok", "ok") if build.ok else Span("FAILED", "fail")
     attempt = f" attempt {build.attempt + 1}" if build.attempt else ""
     log = (Span(", log "), Span(build.log, "code")) if build.log else (Span(", no log"),)
-    head = (Span(build.scenario, "strong"), Span(f"{attempt} ("), status, Span(f", {build.seconds:.1f} s"))
+    split = ""
+    if build.cargo_seconds is not None:
+        around = max(build.seconds - build.cargo_seconds, 0.0)
+        split = f": cargo {build.cargo_seconds:.1f} s, frontend and backend {around:.1f} s"
+    head = (
+        Span(build.scenario, "strong"),
+        Span(f"{attempt} ("),
+        status,
+        Span(f", {build.seconds:.1f} s{split}"),
+    )
     sub: list[Content] = [plain(f"error: {build.error}")] if build.error else []
     if build.rebuilt or build.reran:
         rebuilt, reran = ", ".join(build.rebuilt) or "none", ", ".join(build.reran) or "none"

@@ -37,17 +37,17 @@ class CheckSummary:
 class DecisionRow:
     strategy: str
     cells: int
-    warm_units: tuple[int, ...]  # units recompiled by each cell's (successful) headline build
+    warm_crates: tuple[int, ...]  # crates recompiled by each cell's (successful) headline build
     warm_seconds: float | None  # median over those builds
     checks: dict[str, CheckSummary]  # by check name, in the run's order
     upstream: str
     verdict: str
 
     @property
-    def warm_units_text(self) -> str:
-        if not self.warm_units:
+    def warm_crates_text(self) -> str:
+        if not self.warm_crates:
             return "–"
-        low, high = min(self.warm_units), max(self.warm_units)
+        low, high = min(self.warm_crates), max(self.warm_crates)
         return str(low) if low == high else f"{low}–{high}"
 
 
@@ -77,8 +77,8 @@ def _speed(units: tuple[int, ...]) -> str:
     if max(units) == 0:
         return f"recompiles nothing on a {rebuild}"
     if min(units) == max(units):
-        return f"recompiles {max(units)} unit(s) on every {rebuild}"
-    return f"recompiles {min(units)}–{max(units)} units on a {rebuild}, depending on the cell"
+        return f"recompiles {max(units)} crate(s) on every {rebuild}"
+    return f"recompiles {min(units)}–{max(units)} crates on a {rebuild}, depending on the cell"
 
 
 def _verdict(
@@ -107,7 +107,7 @@ def decision_rows(result: RunResult) -> list[DecisionRow]:
     for name, cells in by_strategy.items():
         built = [b for b in (c.build(HEADLINE.name) for c in cells) if b is not None and b.ok]
         units = tuple(len(b.rebuilt) for b in built)
-        # Seconds over every attempt (`run --repeat`), units from each cell's first, as in the cells table.
+        # Seconds over every attempt (`run --repeat`), crates from each cell's first, as in the cells table.
         timed = [b.seconds for c in cells for b in c.attempts(HEADLINE.name) if b.ok]
         seconds = round(statistics.median(timed), 2) if timed else None
         checks = {key: _summary(cells, key) for key in labels}
@@ -120,12 +120,12 @@ def decision_rows(result: RunResult) -> list[DecisionRow]:
 
 def decision_table(result: RunResult) -> Table:
     labels = check_labels(result)
-    head = ["Strategy", "Cells", f"{HEADLINE.label}: units recompiled", f"{HEADLINE.label} s (median)"]
+    head = ["Strategy", "Cells", f"{HEADLINE.label}: crates recompiled", f"{HEADLINE.label} s (median)"]
     head += [c.label for c in labels] + ["Upstream change needed"]
     rows = []
     for row in decision_rows(result):
         seconds = "–" if row.warm_seconds is None else f"{row.warm_seconds:.1f}"
-        cells = [plain(row.strategy), plain(str(row.cells)), plain(row.warm_units_text), plain(seconds)]
+        cells = [plain(row.strategy), plain(str(row.cells)), plain(row.warm_crates_text), plain(seconds)]
         cells += [row.checks[c.check].content() for c in labels]
         rows.append(Row((*cells, plain(row.upstream))))
     return Table("decision", tuple(head), tuple(rows))

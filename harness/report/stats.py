@@ -1,6 +1,6 @@
 """Figures for one scenario of one cell, over its attempts (`run --repeat N`).
 
-Seconds are summarised as median, min and max over the attempts that built; units recompiled
+Seconds are summarised as median, min and max over the attempts that built; crates recompiled
 come from the first attempt, the one every table has always shown, and attempts that disagree on
 them are flagged, because a count that changes between identical rebuilds is not a measurement.
 """

@@ -12,8 +12,9 @@ SPREAD_RULE = (
     "recompiled are the first attempt's; **unstable** means the attempts disagreed."
 )
 UNITS_NOTE = (
-    "Units are cargo compilation units rebuilt, read from cargo's fingerprint records "
-    "(`target/*/.fingerprint`) before and after each build; causes come from the same records."
+    "Crates recompiled are the packages with a compilation unit cargo rebuilt (results.json lists "
+    "every unit: a crate's library, its build script, the script's run), read from cargo's fingerprint "
+    "records (`target/*/.fingerprint`) before and after each build; causes come from the same records."
 )
 CHARTS_NOTE = (
     "Left: wall seconds of each scenario's build (with --repeat: the bar is the median, the whisker "

@@ -38,7 +38,7 @@ def test_verdicts_say_what_failed_in_the_checks_labels(safety: RunResult) -> Non
 def test_units_and_seconds_come_from_the_headline_rebuild(repeated: RunResult) -> None:
     stock = decision_rows(repeated)[0]
     warm = [b for c in repeated.cells if c.strategy == "stock" for b in c.attempts("warm")]
-    assert stock.warm_units == (3, 3) and stock.warm_units_text == "3"
+    assert stock.warm_crates == (3, 3) and stock.warm_crates_text == "3"
     # Units from each cell's first attempt; seconds: the median over all six attempts of both cells.
     assert len(warm) == 6
     assert stock.warm_seconds == round(statistics.median(b.seconds for b in warm), 2)

@@ -1,11 +1,13 @@
 """Rendering and the results file, fed with a results.json recorded from a real uv run."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from harness.model.results import SCHEMA_VERSION, RunResult, read_results, write_results
+from harness.report import html
 from harness.report.markdown import cells, render
 from harness.report.rows import short_path
 
@@ -89,3 +91,12 @@ def test_repeated_and_merged_results_match_the_documented_schema(repeated: RunRe
     del merged["sources"][0]["cells"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(merged, schema)
+
+
+def test_a_builds_time_is_split_where_cargo_said_what_it_took(safety: RunResult) -> None:
+    cell = safety.cells[0]
+    cell.builds[-1] = replace(cell.builds[-1], cargo_seconds=1.5)
+    seconds = cell.builds[-1].seconds
+    md = render(safety)
+    assert f"{seconds:.1f} s: cargo 1.5 s, frontend and backend {seconds - 1.5:.1f} s" in md
+    assert html.render(safety).count("cargo 1.5 s") == 1
