@@ -64,45 +64,43 @@ FILE_CASES: list[tuple[list[str], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("argv", "message"), CASES, ids=[" ".join(a) or "(none)" for a, _ in CASES])
-def test_bad_input_exits_2_with_a_message_and_writes_nothing(
-    argv: list[str],
-    message: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture
+def workplace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty current directory and cache; reaching any work entry point fails the test at once
+    (bad input must be refused before them) instead of running a real matrix."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PYO3_HARNESS_CACHE", str(tmp_path / "cache"))
 
     def started(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"{argv} was accepted: work started")
+        raise AssertionError("bad input was accepted: work started")
 
-    # Bad input must be refused before any of these: if one is reached, the test fails at once
-    # instead of running a real matrix.
     for target in ("harness.commands.execute", "harness.session.prepare", "harness.cli.check_series"):
         monkeypatch.setattr(target, started)
+    return tmp_path
+
+
+def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The CLI's exit must be 2; its standard error, which must hold no traceback."""
     with pytest.raises(SystemExit) as exited:
-        code = main(argv)
-        raise SystemExit(code)
-    assert exited.value.code == 2, capsys.readouterr()
+        raise SystemExit(main(argv))
     err = capsys.readouterr().err
-    assert message in err, err
+    assert exited.value.code == 2, err
     assert "Traceback" not in err
-    assert list(tmp_path.iterdir()) == [], "nothing was written"
+    return err
+
+
+@pytest.mark.parametrize(("argv", "message"), CASES, ids=[" ".join(a) or "(none)" for a, _ in CASES])
+def test_bad_input_exits_2_with_a_message_and_writes_nothing(
+    argv: list[str], message: str, workplace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert message in _refused(argv, capsys)
+    assert list(workplace.iterdir()) == [], "nothing was written"
 
 
 @pytest.mark.parametrize(("argv", "message"), FILE_CASES, ids=[" ".join(a) for a, _ in FILE_CASES])
 def test_a_file_where_a_directory_goes_is_refused(
-    argv: list[str],
-    message: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    argv: list[str], message: str, workplace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / A_FILE).write_text("kept\n")
-    assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err, err
-    assert [p.name for p in tmp_path.iterdir()] == [A_FILE] and (tmp_path / A_FILE).read_text() == "kept\n"
+    (workplace / A_FILE).write_text("kept\n")
+    assert message in _refused(argv, capsys)
+    assert [p.name for p in workplace.iterdir()] == [A_FILE] and (workplace / A_FILE).read_text() == "kept\n"
