@@ -70,5 +70,6 @@ def test_either_half_alone_behaves_exactly_as_stock(run: Run, frontend: str, pyo
     _, stock, stock_roots = warm(run, frontend, "stock", pyo3)
     _, build, roots = warm(run, frontend, half, pyo3)
     assert build.ok and build.wheel is not None and build.wheel.ok
-    assert build.rebuilt == stock.rebuilt and "pyo3" in build.rebuilt
+    # As sets: crates cargo compiles in parallel finish in either order.
+    assert set(build.rebuilt) == set(stock.rebuilt) and "pyo3" in build.rebuilt
     assert roots == stock_roots and [var for _, var in roots] == ["PYO3_PYTHON"]
