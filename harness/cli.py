@@ -13,12 +13,10 @@ from typing import Any, TextIO
 from harness import __version__, commands, signals
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
 from harness.errors import HarnessError, UsageError, unknown_name
-from harness.files import write_atomic
 from harness.install.cache import Cache, default_cache_dir
-from harness.install.envs import ensure_tools, probe
+from harness.install.envs import probe
 from harness.install.frontends import DEFAULT_FRONTENDS
-from harness.install.patch_check import PACKAGES, all_series, check_series
-from harness.install.patch_check import render as render_checks
+from harness.install.patch_check import PACKAGES
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins
 from harness.process import clean_environment
@@ -251,36 +249,6 @@ def _patches_parser(sub: Subparsers[_Parser]) -> None:
     _common(check)
 
 
-def _patches_check(args: argparse.Namespace, pins: Pins, cache_dir: Path) -> int:
-    tools = _choose(_split(args.tool), list(PACKAGES), "tool")
-    env = clean_environment(os.environ)
-    cache = Cache(cache_dir)
-    interpreter = probe(args.python, env)
-    helper = ensure_tools(cache, pins, interpreter=interpreter, env=env, refresh=False)
-    logs = args.out / "logs" / "patches"
-    checks = []
-    for tool, version in all_series():
-        if tool not in tools:
-            continue
-        print(f"checking patches/{tool}/{version} ...", file=sys.stderr, flush=True)
-        found = check_series(
-            cache,
-            tool,
-            version,
-            tools=helper,
-            interpreter=interpreter,
-            env=env,
-            upstream_tests=args.upstream_tests,
-            logs=logs,
-        )
-        checks.append(found)
-    text = render_checks(checks)
-    write_atomic(args.out / "patches-check.md", text + "\n")
-    print(text)
-    print(f"\nwritten: {args.out / 'patches-check.md'}; logs: {logs}")
-    return 0 if all(c.ok for c in checks) else 1
-
-
 def utf8_streams(streams: Iterable[TextIO], platform: str = sys.platform) -> None:
     """On Windows a redirected stdout (a CI log) is cp1252, which has no "→" for the causes
     in the table: print UTF-8 instead of dying with UnicodeEncodeError after the last build."""
@@ -336,7 +304,8 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     if args.command == "doctor":
         return commands.doctor(cache, args.python, args.project)
     if args.command == "patches":
-        return _patches_check(args, pins, cache)
+        tools = _choose(_split(args.tool), list(PACKAGES), "tool")
+        return commands.patches(tools, cache, pins, args.python, args.upstream_tests, args.out)
     if args.command == "prepare":
         settings = Settings(Path("results"), cache, None, args.python, args.refresh)
         return commands.prepare(selection_from(args, pins, cache), settings, pins)

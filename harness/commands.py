@@ -15,8 +15,11 @@ from harness import session
 from harness.ci_matrix import github, plan, text
 from harness.doctor import checks, project_checks, render
 from harness.errors import UsageError
+from harness.files import write_atomic
 from harness.install.cache import Cache
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
+from harness.install.patch_check import check_all
+from harness.install.patch_check import render as render_checks
 from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS
 from harness.pins import Pins
 from harness.process import clean_environment
@@ -116,3 +119,19 @@ def prepare(selection: Selection, settings: Settings, pins: Pins) -> int:
         print(f"  {done['what']}: {done['seconds']:.0f} s")
     print(f"prepared {len(cells)} cell(s)' installs in {settings.cache}")
     return 0
+
+
+def patches(
+    tools: tuple[str, ...], cache: Path, pins: Pins, python: str, upstream_tests: bool, out: Path
+) -> int:
+    """`pyo3-harness patches check`: writes patches-check.md; exit 1 if any series failed."""
+    env = clean_environment(os.environ)
+    logs = out / "logs" / "patches"
+    checks = check_all(
+        Cache(cache), pins, tools, python=python, env=env, upstream_tests=upstream_tests, logs=logs
+    )
+    text = render_checks(checks)
+    write_atomic(out / "patches-check.md", text + "\n")
+    print(text)
+    print(f"\nwritten: {out / 'patches-check.md'}; logs: {logs}")
+    return 0 if all(c.ok for c in checks) else 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -23,11 +24,12 @@ from harness import _toml as toml
 from harness.errors import HarnessError
 from harness.install.cache import Cache
 from harness.install.crates import crate_source
-from harness.install.envs import Interpreter, PythonEnv, ensure_env, executable
+from harness.install.envs import Interpreter, PythonEnv, ensure_env, ensure_tools, executable, probe
 from harness.install.patches import Series, apply_series, available, load_series, patches_root
 from harness.install.pyo3 import CONFIG_CRATE
 from harness.install.recipes import build_with, load_recipe
 from harness.install.sources import sdist
+from harness.pins import Pins
 from harness.process import run
 
 # tool -> PyPI package (None: a crate from crates.io)
@@ -309,6 +311,39 @@ def _upstream_tests(
 
 def all_series() -> list[tuple[str, str]]:
     return [(tool, version) for tool in PACKAGES for version in available(tool)]
+
+
+def check_all(
+    cache: Cache,
+    pins: Pins,
+    selected: tuple[str, ...],
+    *,
+    python: str,
+    env: Mapping[str, str],
+    upstream_tests: bool,
+    logs: Path,
+) -> list[Check]:
+    """Every series of the selected tools, one after another, with a line on stderr as each starts."""
+    interpreter = probe(python, env)
+    helper = ensure_tools(cache, pins, interpreter=interpreter, env=env, refresh=False)
+    checks = []
+    for tool, version in all_series():
+        if tool not in selected:
+            continue
+        print(f"checking patches/{tool}/{version} ...", file=sys.stderr, flush=True)
+        checks.append(
+            check_series(
+                cache,
+                tool,
+                version,
+                tools=helper,
+                interpreter=interpreter,
+                env=env,
+                upstream_tests=upstream_tests,
+                logs=logs,
+            )
+        )
+    return checks
 
 
 def render(checks: list[Check]) -> str:
