@@ -67,10 +67,10 @@ def test_anything_else_names_the_accepted_forms(tmp_path: Path, text: str) -> No
 
 
 def test_a_project_without_pyproject_or_cargo_manifest_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no pyproject.toml"):
+    with pytest.raises(UsageError, match=r"no pyproject\.toml"):
         project_sample(tmp_path)
     (tmp_path / "pyproject.toml").write_text(PYPROJECT)
-    with pytest.raises(UsageError, match="no Cargo.toml"):
+    with pytest.raises(UsageError, match=r"no Cargo\.toml"):
         project_sample(tmp_path)
 
 
