@@ -1,6 +1,7 @@
 """Rendering and the results file, fed with a results.json recorded from a real uv run."""
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -100,3 +101,26 @@ def test_a_builds_time_is_split_where_cargo_said_what_it_took(safety: RunResult)
     md = render(safety)
     assert f"{seconds:.1f} s: cargo 1.5 s, frontend and backend {seconds - 1.5:.1f} s" in md
     assert html.render(safety).count("cargo 1.5 s") == 1
+
+
+def test_markdown_shows_hostile_text_as_text(recorded: RunResult) -> None:
+    """report.md goes into PR comments: text from a results file must not become HTML, split a
+    table cell, end a table row, or close a code span or fence early."""
+    hostile = replace(recorded, cells=list(recorded.cells))
+    cell = hostile.cells[0] = replace(recorded.cells[0])
+    cell.reproduce = "pyo3-harness run --sample 'a`b|c'"
+    hostile.cells[1] = replace(recorded.cells[1], error="failed:\n```\n<script>alert(1)</script>")
+    warm = cell.build("warm")
+    assert warm is not None
+    warm.causes[0] = replace(warm.causes[0], new="/tmp/<img src=x>|x\ny/bin/python")
+    page = render(hostile)
+    block = "````\nfailed:\n```\n<script>alert(1)</script>\n````\n"
+    assert block in page, "the error is fenced by more backticks than it holds, so shown as code"
+    outside = page.replace(block, "")
+    assert "<script>" not in outside and "<img" not in outside
+    assert "&lt;img src=x&gt;\\|x<br>y/bin/python" in page
+    assert "``pyo3-harness run --sample 'a`b\\|c'``" in page
+    head, _, row, *_ = cells(hostile).splitlines()
+    assert "\\|x" in row
+    unescaped = re.compile(r"(?<!\\)\|")
+    assert len(unescaped.findall(row)) == len(unescaped.findall(head)), "no cell is split"
