@@ -14,14 +14,14 @@ from harness.context import Context, Timer
 from harness.doctor import render, toolchain_checks
 from harness.engine import Progress, run_cell
 from harness.errors import HarnessError, Interrupted
-from harness.files import write_atomic
+from harness.files import write_set
 from harness.install.cache import Cache
 from harness.install.envs import Interpreter, ensure_tools, probe
 from harness.install.provision import Provisioner
 from harness.install.wheelhouse import ensure_wheelhouse
 from harness.measure.machine import machine, toolchain
 from harness.measure.safety import catalogue
-from harness.model.results import RunResult, write_results
+from harness.model.results import RunResult, results_text
 from harness.pins import Pins
 from harness.process import clean_environment
 from harness.report.html import render as render_html
@@ -51,9 +51,13 @@ def _save(result: RunResult, out: Path, started: float, ctx: Context | None) -> 
     result.timing = {k: round(v, 2) for k, v in {**totals, "total": total, "overhead": overhead}.items()}
     if ctx is not None:
         result.installs = list(ctx.provisioner.installs)
-    write_results(result, out / "results.json")
-    write_atomic(out / "report.md", render_markdown(result))
-    write_atomic(out / "report.html", render_html(result))
+    write_set(
+        {
+            out / "results.json": results_text(result),
+            out / "report.md": render_markdown(result),
+            out / "report.html": render_html(result),
+        }
+    )
 
 
 def _new_result(

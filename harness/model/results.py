@@ -191,8 +191,13 @@ class RunResult:
         return cls(**raw)
 
 
+def results_text(result: RunResult) -> str:
+    """The contents of results.json."""
+    return json.dumps(result.to_json(), indent=2, sort_keys=False) + "\n"
+
+
 def write_results(result: RunResult, path: Path) -> None:
-    write_atomic(path, json.dumps(result.to_json(), indent=2, sort_keys=False) + "\n")
+    write_atomic(path, results_text(result))
 
 
 def read_results(path: Path) -> RunResult:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import UsageError
-from harness.files import write_atomic
-from harness.model.results import RunResult, write_results
+from harness.files import write_set
+from harness.model.results import RunResult, results_text
 from harness.report import html, markdown
 from harness.report.compare import Comparison, compare
 from harness.report.merge import load, merge
@@ -33,8 +33,13 @@ def publish(paths: Sequence[Path], out: Path, *, baseline: Path | None, command:
             )
     result = merge(paths, command)
     comparison = compare(load(baseline), result, str(baseline)) if baseline is not None else None
-    out.mkdir(parents=True, exist_ok=True)
-    write_results(result, written)
-    write_atomic(out / "report.md", markdown.render(result, comparison))
-    write_atomic(out / "report.html", html.render(result, comparison))
+    # Rendered in full before anything is written, and written as a set: the three files in
+    # --out always describe the same run.
+    write_set(
+        {
+            written: results_text(result),
+            out / "report.md": markdown.render(result, comparison),
+            out / "report.html": html.render(result, comparison),
+        }
+    )
     return Published(result, comparison, written, out / "report.md", out / "report.html")

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessError
-from harness.files import digest, download_verified, filled_once, unpack_one_directory, write_atomic
+from harness.files import (
+    digest,
+    download_verified,
+    filled_once,
+    unpack_one_directory,
+    write_atomic,
+    write_set,
+)
 
 
 def test_a_folder_is_filled_once_and_again_after_a_killed_fill(tmp_path: Path) -> None:
@@ -78,3 +85,23 @@ def test_atomic_writes_and_digests(tmp_path: Path) -> None:
     assert path.read_text() == "two" and sorted(p.name for p in path.parent.iterdir()) == ["results.json"]
     assert digest("a", 1) == digest("a", "1") != digest("a", 2)
     assert len(digest("anything")) == 12
+
+
+def test_a_set_of_files_is_written_all_or_none(tmp_path: Path) -> None:
+    (tmp_path / "results.json").write_text("old results")
+    (tmp_path / "report.md").write_text("old report")
+    (tmp_path / "blocker").write_text("a file where a directory must be")
+    with pytest.raises(OSError):
+        write_set(
+            {
+                tmp_path / "results.json": "new results",
+                tmp_path / "report.md": "new report",
+                tmp_path / "blocker" / "report.html": "new page",
+            }
+        )
+    assert (tmp_path / "results.json").read_text() == "old results"
+    assert (tmp_path / "report.md").read_text() == "old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker", "report.md", "results.json"]
+    write_set({tmp_path / "results.json": "new results", tmp_path / "sub" / "report.md": "new report"})
+    assert (tmp_path / "results.json").read_text() == "new results"
+    assert (tmp_path / "sub" / "report.md").read_text() == "new report"
