@@ -17,6 +17,7 @@ from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
 from harness.install.frontends import DEFAULT_FRONTENDS
 from harness.install.patch_check import PACKAGES
+from harness.install.second_python import check_given
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins
 from harness.process import clean_environment
@@ -145,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     _patches_parser(sub)
     doctor = sub.add_parser("doctor", help="check the toolchain, Python, disk and registry reach")
     doctor.add_argument("--project", help=f"also check a project before a run: {PROJECT_FORMS}")
+    doctor.add_argument("--out", type=Path, default=Path("results"), help="the --out a run will write to")
     _common(doctor)
     return parser
 
@@ -273,10 +275,13 @@ def _check_directories(args: argparse.Namespace) -> None:
         if not os.access(existing, os.W_OK | os.X_OK):
             raise UsageError(f"{flag} {path}: {existing} cannot be written; accepted: a writable directory")
     if args.command in ("run", "prepare", "patches"):
+        env = clean_environment(os.environ)
         try:
-            probe(args.python, clean_environment(os.environ))
+            primary = probe(args.python, env)
         except HarnessError as exc:
             raise UsageError(f"--python: {exc}") from None
+        if getattr(args, "switch_python", None):
+            check_given(args.switch_python, primary, env)
 
 
 def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
@@ -302,7 +307,7 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
         )
     cache = args.cache_dir or default_cache_dir(os.environ)
     if args.command == "doctor":
-        return commands.doctor(cache, args.python, args.project)
+        return commands.doctor(cache, args.python, args.project, args.out)
     if args.command == "patches":
         tools = _choose(_split(args.tool), list(PACKAGES), "tool")
         return commands.patches(tools, cache, pins, args.python, args.upstream_tests, args.out)

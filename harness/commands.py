@@ -20,7 +20,7 @@ from harness.install.cache import Cache
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
 from harness.install.patch_check import check_all
 from harness.install.patch_check import render as render_checks
-from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS
+from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, SWITCHING
 from harness.pins import Pins
 from harness.process import clean_environment
 from harness.report.markdown import cells
@@ -79,11 +79,12 @@ def matrix(
     return 0
 
 
-def doctor(cache: Path, python: str, project: str | None) -> int:
+def doctor(cache: Path, python: str, project: str | None, out: Path) -> int:
     env = clean_environment(os.environ)
-    found = checks(env, cache, python)
-    if project:
-        root = resolve_project(project, Cache(cache))
+    # A --project that cannot be used is bad input: refused before the checks write anything.
+    root = resolve_project(project, Cache(cache)) if project else None
+    found = checks(env, cache, python, out)
+    if root is not None:
         with tempfile.TemporaryDirectory(prefix="pyo3-harness-doctor-") as scratch:
             found += project_checks(root, env, Path(scratch))
     print(render(found))
@@ -96,6 +97,12 @@ def run(selection: Selection, settings: Settings, pins: Pins, command: list[str]
         print(f"pyo3-harness: leaving out {cell.id}: {reason}", file=sys.stderr)
     if not selection.cells():
         raise UsageError("no strategy in the selection applies to its frontends and samples (see above)")
+    if settings.switch_python and not any(s.switch_python for c in to_run for s in c.scenarios):
+        print(
+            f"pyo3-harness: note: --switch-python is used only by the {SWITCHING.name} scenario, "
+            "which this run does not include",
+            file=sys.stderr,
+        )
     result = execute(selection, settings, pins, command, ProgressPrinter(total=len(to_run)))
     print(cells(result))
     out = settings.out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import urllib.error
@@ -108,9 +109,23 @@ def _python_check(python: str, env: Mapping[str, str]) -> Check:
     return Check("Python", version >= (3, 10), f"{python} ({found.version})", fix)
 
 
-def checks(env: Mapping[str, str], cache_dir: Path, python: str) -> list[Check]:
+def _writable(name: str, path: Path) -> Check:
+    """Whether the harness could create ``path`` and write in it (asked without creating it)."""
+    existing = next(p for p in (path, *path.absolute().parents) if p.exists())
+    fix = f"make {existing} writable or pass another directory"
+    if not existing.is_dir():
+        return Check(name, False, f"{existing} is a file", "remove it or pass another directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return Check(name, False, f"{path}: {existing} cannot be written", fix)
+    return Check(name, True, f"{path} can be written")
+
+
+def checks(env: Mapping[str, str], cache_dir: Path, python: str, out: Path) -> list[Check]:
     found = toolchain_checks(env)
     found.append(_python_check(python, env))
+    found += [_writable("cache dir", cache_dir), _writable("--out", out)]
+    if not found[-2].ok:
+        return found
     cache_dir.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(cache_dir).free / 2**30
     found.append(

@@ -129,6 +129,14 @@ def write_set(files: Mapping[Path, str]) -> None:
         os.replace(tmp, path)
 
 
+def remove(path: Path) -> None:
+    """Whatever is at ``path`` gone: a directory tree, a file, a link. An error if it stays."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
 def filled_once(
     dest: Path,
     fill: Callable[[Path], str | None],
@@ -144,7 +152,7 @@ def filled_once(
     done = dest / marker
     with locked(dest):
         if refresh or not done.exists():
-            shutil.rmtree(dest, ignore_errors=True)
+            remove(dest)
             note = fill(dest)
             if note is not None:
                 dest.mkdir(parents=True, exist_ok=True)
@@ -154,13 +162,36 @@ def filled_once(
     return dest
 
 
+def check_archive(archive: Path) -> None:
+    """A HarnessError saying why ``archive`` is not an sdist-shaped tar (unreadable, a member the
+    "data" filter refuses: outside the destination, a link out of it, a device; or not one
+    top-level directory), found before anything is written."""
+    tops: set[str] = set()
+    try:
+        with tarfile.open(archive) as tar:
+            for member in tar:
+                kept = tarfile.data_filter(member, "/unpacked") or member
+                parts = Path(kept.name).parts
+                tops.add(parts[0] if len(parts) > 1 or kept.isdir() else "")
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise HarnessError(f"{archive}: cannot unpack it ({exc or type(exc).__name__})") from None
+    if len(tops) != 1 or "" in tops:
+        raise HarnessError(f"{archive}: an sdist holds one top-level directory")
+
+
 def unpack_one_directory(archive: Path, dest: Path) -> bool:
     """Unpack a tar archive holding one top-level directory as ``dest``; False (and nothing
     at ``dest``) when it holds anything else."""
     staging = dest.with_name(dest.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(staging, filter="data")
+    try:
+        with tarfile.open(archive) as tar:
+            # filter="data" refuses members that would land outside staging, links out of it,
+            # device files and setuid bits.
+            tar.extractall(staging, filter="data")
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise HarnessError(f"{archive}: cannot unpack it ({exc or type(exc).__name__})") from None
     tops = list(staging.iterdir())
     if len(tops) != 1 or not tops[0].is_dir():
         shutil.rmtree(staging, ignore_errors=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import _toml as toml
-from harness.errors import HarnessError
+from harness.errors import UsageError
 
 DEFAULT_PINS = Path(__file__).with_name("pins.toml")
 
@@ -50,6 +50,11 @@ class Pins:
         return [f"{name}=={version}" for name, version in sorted(reqs.items())]
 
 
+PINS_ACCEPTED = (
+    "accepted: a TOML file with the [frontends], [backends], [tools] and [pyo3] tables of harness/pins.toml"
+)
+
+
 def load_pins(path: Path = DEFAULT_PINS) -> Pins:
     try:
         raw = path.read_bytes()
@@ -68,5 +73,9 @@ def load_pins(path: Path = DEFAULT_PINS) -> Pins:
             path=path,
             digest=hashlib.sha256(raw).hexdigest(),
         )
-    except (OSError, KeyError, TypeError, toml.TOMLDecodeError) as exc:
-        raise HarnessError(f"cannot read pins file {path}: {exc!r}") from exc
+    except OSError as exc:
+        raise UsageError(f"--pins {path}: cannot read it ({exc.strerror or exc})") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        # TOMLDecodeError and UnicodeDecodeError are ValueErrors.
+        what = f"no {exc} entry" if isinstance(exc, KeyError) else str(exc)
+        raise UsageError(f"--pins {path}: {what}; {PINS_ACCEPTED}") from None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from harness.errors import HarnessError
-from harness.files import digest, locked
+from harness.files import digest, locked, remove
 from harness.install.cache import Cache
 from harness.pins import Pins
 from harness.process import run
@@ -148,6 +147,17 @@ def _is_complete(root: Path, expected: Mapping[str, object]) -> bool:
         return False
 
 
+def _broken(root: Path, env: Mapping[str, str]) -> str | None:
+    """Why a finished environment cannot be used any more (its interpreter was deleted, or the
+    base interpreter it links to is gone), or None when its python runs."""
+    python = executable(root, "python")
+    done = run([python, "-c", "import sys"], cwd=root, env=env, check=False)
+    if done.returncode == 0:
+        return None
+    said = done.output.strip().splitlines()
+    return f"its python {python} does not run (exit {done.returncode}{': ' + said[-1][:200] if said else ''})"
+
+
 def ensure_env(
     cache: Cache,
     name: str,
@@ -169,8 +179,12 @@ def ensure_env(
     expected = {"requirements": requirements, "interpreter": interpreter.base_executable}
     pip_env = {**env, "PIP_CACHE_DIR": str(cache.pip_cache), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     with locked(root):
-        if refresh or not _is_complete(root, expected):
-            shutil.rmtree(root, ignore_errors=True)
+        fresh = not refresh and _is_complete(root, expected)
+        broken = _broken(root, env) if fresh else None
+        if broken:
+            print(f"pyo3-harness: making {root} again: {broken}", file=sys.stderr, flush=True)
+        if not fresh or broken:
+            remove(root)
             make: list[str | Path]
             if creator is None:
                 make = [interpreter.executable, "-m", "venv", root]

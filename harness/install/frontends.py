@@ -7,11 +7,14 @@ installed frontend comes from (PyPI pin, a patched sdist, a checkout, a binary) 
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+
+from packaging.version import InvalidVersion, Version
 
 from harness.errors import UsageError, unknown_name
 from harness.install.envs import Interpreter, PythonEnv
@@ -221,6 +224,13 @@ def parse_frontend(text: str) -> FrontendSpec:
     if found and not rest:
         raise UsageError(f"--frontend {text}: nothing after {found!r}; accepted forms: {ACCEPTED_FORMS}")
     if found == "==":
+        try:
+            Version(rest)
+        except InvalidVersion:
+            raise UsageError(
+                f"--frontend {text}: {rest!r} is not a version; accepted: a PEP 440 version, "
+                f"e.g. {name}==1.2.3"
+            ) from None
         return FrontendSpec(name, version=rest)
     if found == "@":
         path = Path(rest).expanduser().resolve()
@@ -233,5 +243,7 @@ def parse_frontend(text: str) -> FrontendSpec:
             raise UsageError(f"--frontend {text}: only uv takes a binary (uv=PATH); use {name}@PATH")
         if not path.is_file():
             raise UsageError(f"--frontend {text}: {path} is not a file (a uv binary)")
+        if not os.access(path, os.X_OK):
+            raise UsageError(f"--frontend {text}: {path} is not executable; accepted: a uv binary")
         return FrontendSpec(name, binary=path)
     return FrontendSpec(name)

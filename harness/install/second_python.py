@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, UsageError
 from harness.install.envs import Interpreter, probe
 from harness.model.scenarios import SWITCHING
 from harness.process import run
@@ -43,18 +43,26 @@ def _apt_install(env: Mapping[str, str], log: Path) -> bool:
     return done.returncode == 0
 
 
+def check_given(given: str, primary: Interpreter, env: Mapping[str, str]) -> Interpreter:
+    """``--switch-python``: a Python whose base interpreter is not ``primary``'s."""
+    try:
+        found = probe(given, env)
+    except HarnessError as exc:
+        raise UsageError(f"--switch-python: {exc}") from None
+    if _same(found, primary):
+        raise UsageError(
+            f"--switch-python {given} has the same base interpreter as --python "
+            f"({primary.base_executable}); accepted: a different base interpreter"
+        )
+    return found
+
+
 def second_interpreter(
     primary: Interpreter, env: Mapping[str, str], *, given: str | None, log: Path
 ) -> Interpreter:
     """``given`` (``--switch-python``), else another base interpreter found or installed here."""
     if given:
-        found = probe(given, env)
-        if _same(found, primary):
-            raise HarnessError(
-                f"--switch-python {given} has the same base interpreter as --python "
-                f"({primary.base_executable}); name a different one"
-            )
-        return found
+        return check_given(given, primary, env)
     for attempt in range(2):
         for path in _candidates(env):
             found = probe(path, env)

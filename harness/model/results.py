@@ -1,6 +1,6 @@
 """The results file as typed records: every build, every cell, the run; JSON only at the boundary.
 
-The format is documented by ``schema/results.schema.json`` in the repository; bump
+The format is documented by ``results.schema.json`` beside this module; bump
 ``SCHEMA_VERSION`` on any incompatible change. Files written by older harness versions load:
 fields added since are optional and read as their defaults.
 """
@@ -11,6 +11,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from harness.files import write_atomic
 from harness.model.causes import Cause
@@ -189,6 +192,20 @@ class RunResult:
         raw["cells"] = [CellResult.from_json(c) for c in data.get("cells", [])]
         raw["safety_checks"] = [CheckLabel(**c) for c in data.get("safety_checks", [])]
         return cls(**raw)
+
+
+SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
+
+
+def schema_problem(data: object) -> str | None:
+    """Where ``data`` departs from results.schema.json and how (the deepest, most telling
+    error), or None when it is a valid results file."""
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    error = best_match(Draft202012Validator(schema).iter_errors(data))
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path) or "the top level"
+    return f"at {where}: {error.message}"
 
 
 def results_text(result: RunResult) -> str:

@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import UsageError
-from harness.model.results import SCHEMA_VERSION, CellResult, RunResult
+from harness.model.results import SCHEMA_VERSION, RunResult, schema_problem
+
+ACCEPTED = (
+    "a results.json written by `pyo3-harness run` or `report` (format: harness/model/results.schema.json)"
+)
 
 # What a source entry keeps of its run (besides the file it came from and its cells).
 _PROVENANCE = ("started", "finished", "interrupted", "command", "machine", "toolchain", "python")
@@ -34,24 +38,9 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def _parse(path: Path, data: dict[str, Any]) -> RunResult:
     try:
-        result = RunResult.from_json(data)
+        return RunResult.from_json(data)
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise UsageError(f"{path}: not a valid results file ({exc})") from None
-    for cell in result.cells:
-        problem = _problem(cell)
-        if problem:
-            raise UsageError(f"{path}: not a valid results file (cell {cell.id!r}: {problem})")
-    return result
-
-
-def _problem(cell: CellResult) -> str | None:
-    """The first field the reports rely on that has the wrong type, if any."""
-    if not isinstance(cell.id, str) or not isinstance(cell.builds, list):
-        return "no id or builds"
-    for build in cell.builds:
-        if not isinstance(build.seconds, (int, float)) or not isinstance(build.rebuilt, list):
-            return f"{build.scenario} build has no seconds or rebuilt list"
-    return None
 
 
 def load(path: Path) -> RunResult:
@@ -62,6 +51,9 @@ def load(path: Path) -> RunResult:
         raise UsageError(
             f"{path}: schema_version {version!r}, but this harness reads schema_version {SCHEMA_VERSION}"
         )
+    problem = schema_problem(data)
+    if problem:
+        raise UsageError(f"{path}: not a valid results file ({problem}); accepted: {ACCEPTED}")
     return _parse(path, data)
 
 

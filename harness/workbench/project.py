@@ -13,7 +13,7 @@ from typing import Any
 
 from harness import _toml as toml
 from harness.errors import HarnessError, UsageError
-from harness.files import filled_once, sha256_of, unpack_one_directory
+from harness.files import check_archive, filled_once, sha256_of, unpack_one_directory
 from harness.install.cache import Cache
 from harness.install.sources import sdist
 from harness.process import clean_environment
@@ -25,6 +25,10 @@ ACCEPTED = "a project directory, an sdist file (.tar.gz), or NAME==VERSION (an s
 
 
 def _unpack(archive: Path, cache: Cache) -> Path:
+    try:
+        check_archive(archive)
+    except HarnessError as exc:
+        raise UsageError(f"--project {exc}; accepted: {ACCEPTED}") from None
     key = sha256_of(archive)[:12]
 
     def fill(dest: Path) -> str:

@@ -6,6 +6,7 @@ and locked across workers; every run gets its own work and output directories.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.model.results import BuildRecord, CellResult, RunResult, read_results
+from harness.model.results import BuildRecord, CellResult, RunResult, schema_problem
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,6 +40,14 @@ class Run:
         record = self.cell(frontend, strategy, sample, variant).build(scenario)
         assert record is not None, f"no {scenario} build"
         return record
+
+
+def read_checked(path: Path) -> RunResult:
+    """A results file the harness wrote, which must validate against results.schema.json."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    problem = schema_problem(data)
+    assert problem is None, f"{path} does not match results.schema.json: {problem}"
+    return RunResult.from_json(data)
 
 
 def _default_sigint() -> None:
@@ -68,7 +77,7 @@ def run_harness(args: list[str], base: Path, *, timeout: float = 2400) -> Run:
     output, _ = proc.communicate(timeout=timeout)
     results = out / "results.json"
     assert results.exists(), f"no results.json; harness said:\n{output[-5000:]}"
-    return Run(proc.returncode, output, out, read_results(results))
+    return Run(proc.returncode, output, out, read_checked(results))
 
 
 def assert_every_wheel_works(run: Run) -> None:

@@ -10,9 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.model.results import read_results
 from harness.workbench.samples import SAMPLES
-from tests.e2e.harness_run import alive_in_groups, process_groups_below, run_harness, start_harness
+from tests.e2e.harness_run import (
+    alive_in_groups,
+    process_groups_below,
+    read_checked,
+    run_harness,
+    start_harness,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +51,7 @@ def _stop_mid_build(tmp_path: Path, send: Callable[[int], None]) -> tuple[subpro
     proc = start_harness(args, out, work)
     results = out / "results.json"
     deadline = time.monotonic() + 900
-    while not (results.exists() and read_results(results).cells) and proc.poll() is None:
+    while not (results.exists() and read_checked(results).cells) and proc.poll() is None:
         assert time.monotonic() < deadline, "the first cell never finished"
         time.sleep(0.5)
     groups: set[int] = set()
@@ -67,7 +72,7 @@ def _stop_mid_build(tmp_path: Path, send: Callable[[int], None]) -> tuple[subpro
 
 def _assert_kept(proc: subprocess.Popen[str], output: str, results: Path, signum: int) -> None:
     assert proc.returncode == 128 + signum, output
-    kept = read_results(results)
+    kept = read_checked(results)
     assert kept.interrupted
     assert [c.strategy for c in kept.cells] == ["exported"]
     assert kept.cells[0].ok

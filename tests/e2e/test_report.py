@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.model.results import read_results
 from harness.report.stats import scenario_stats
 from tests.browser import BLUE, CAUSE_RGB, bars, screenshot
-from tests.e2e.harness_run import REPO, Run, assert_every_wheel_works, run_harness
+from tests.e2e.harness_run import REPO, Run, assert_every_wheel_works, read_checked, run_harness
 
 pytestmark = pytest.mark.e2e
 
@@ -70,7 +69,7 @@ def test_report_merges_compares_and_draws(
     done, out = report
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 regression(s) against" in done.stdout
-    merged = read_results(out / "results.json")
+    merged = read_checked(out / "results.json")
     assert merged.cells == run.result.cells
     [source] = merged.sources
     assert source["command"] == run.result.command and source["cells"] == [c.id for c in run.result.cells]

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.model.results import read_results
-from tests.e2e.harness_run import REPO, Run, assert_every_wheel_works, run_harness
+from tests.e2e.harness_run import REPO, Run, assert_every_wheel_works, read_checked, run_harness
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +61,7 @@ def test_report_merges_the_shards_into_the_unsharded_cells(runs: dict[str, Run],
     argv += [str(runs[k].out / "results.json") for k in ("1/2", "2/2")] + ["--out", str(out)]
     done = subprocess.run(argv, cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    merged = read_results(out / "results.json")
+    merged = read_checked(out / "results.json")
     whole = runs["all"].result
     assert sorted(c.id for c in merged.cells) == sorted(c.id for c in whole.cells)
     for cell in whole.cells:

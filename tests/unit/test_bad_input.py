@@ -1,12 +1,19 @@
 """Bad input, table-driven: each is refused with exit 2 and a message naming what was wrong,
 before any work starts and without writing anything."""
 
+import io
+import json
+import sys
+import tarfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from harness.cli import main
 
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 EMPTY = "an empty value is not accepted"
 EMPTY_NAME = "has an empty name in its comma-separated list"
 
@@ -74,7 +81,7 @@ def workplace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     def started(*args: object, **kwargs: object) -> None:
         raise AssertionError("bad input was accepted: work started")
 
-    for target in ("harness.commands.execute", "harness.session.prepare", "harness.cli.check_series"):
+    for target in ("harness.commands.execute", "harness.session.prepare", "harness.commands.check_all"):
         monkeypatch.setattr(target, started)
     return tmp_path
 
@@ -104,3 +111,106 @@ def test_a_file_where_a_directory_goes_is_refused(
     (workplace / A_FILE).write_text("kept\n")
     assert message in _refused(argv, capsys)
     assert [p.name for p in workplace.iterdir()] == [A_FILE] and (workplace / A_FILE).read_text() == "kept\n"
+
+
+def _results(change: Callable[[dict[str, Any]], None]) -> bytes:
+    """A results file recorded from a real run, changed the way a hand edit or a bug would."""
+    data = json.loads((FIXTURES / "uv-pyo3-ext.results.json").read_text())
+    change(data)
+    return json.dumps(data).encode()
+
+
+def _as_recorded(data: dict[str, Any]) -> None:
+    pass
+
+
+def _drop_units(data: dict[str, Any]) -> None:
+    for cause in data["cells"][0]["builds"][1]["causes"]:
+        del cause["unit"]
+
+
+def _tar(members: dict[str, bytes]) -> bytes:
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w:gz") as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return raw.getvalue()
+
+
+NOT_RESULTS = "not a valid results file"
+# (argv, files written into the empty current directory first, what the message must say)
+INPUT_CASES: list[tuple[list[str], dict[str, bytes], str]] = [
+    (["report", "r.json"], {"r.json": _results(lambda d: d.update(pins=None))}, "at pins: None is not"),
+    (["report", "r.json"], {"r.json": _results(lambda d: d.update(machine="x"))}, "at machine: 'x' is not"),
+    (["report", "r.json"], {"r.json": _results(lambda d: d.update(timing=[]))}, "at timing: [] is not"),
+    (["report", "r.json"], {"r.json": _results(lambda d: d.update(started=None))}, "at started: None"),
+    (["report", "r.json"], {"r.json": _results(_drop_units)}, "'unit' is a required property"),
+    (["report", "r.json"], {"r.json": _results(lambda d: d.update(cells="x"))}, NOT_RESULTS),
+    (["report", "r.json"], {"r.json": _results(lambda d: d.update(schema_version=99))}, "schema_version 99"),
+    (["report", "r.json"], {"r.json": b"\xff\xfe"}, "not a results file (invalid JSON"),
+    (["report", "r.json"], {"r.json": b'{"cells": [], "schema'}, "not a results file (invalid JSON"),
+    (["report", "r.json"], {"r.json": b"[1]"}, "not a results file (no schema_version or cells)"),
+    (["report", "missing.json"], {}, "missing.json: cannot read it"),
+    (
+        ["report", "r.json", "--compare", "b.json"],
+        {"r.json": _results(lambda d: None)},
+        "b.json: cannot read",
+    ),
+    (["report", "r.json", "--fail-on-regression"], {"r.json": b"{}"}, "needs --compare BASELINE.json"),
+    (
+        ["report", "results.json", "--out", "."],
+        {"results.json": _results(_as_recorded)},
+        "would be overwritten",
+    ),
+    (["run", "--project", "p.tar.gz"], {"p.tar.gz": b"not a tar"}, "p.tar.gz: cannot unpack it"),
+    (["run", "--project", "p.tar.gz"], {"p.tar.gz": _tar({"../evil": b"x"})}, "outside the destination"),
+    (["doctor", "--project", "p.tar.gz"], {"p.tar.gz": _tar({"a/x": b"", "b/y": b""})}, "one top-level"),
+    (["run", "--project", "p.tar.gz"], {"p.tar.gz": _tar({"setup.py": b""})}, "one top-level directory"),
+    (["run", "--project", "foo bar?x#<y>==1.0"], {}, "is not a project name"),
+    (["run", "--project", "missing"], {}, "not found; accepted: a project directory"),
+    (
+        ["run", "--frontend", "uv=uv-bin"],
+        {"uv-bin": b"#!/bin/sh\n"},
+        "is not executable; accepted: a uv binary",
+    ),
+    (["run", "--frontend", "uv=missing"], {}, "is not a file (a uv binary)"),
+    (["run", "--frontend", "pip@missing"], {}, "is not a directory (a source checkout)"),
+    (["run", "--frontend", "pip==notaversion"], {}, "is not a version; accepted: a PEP 440 version"),
+    (["run", "--frontend", "build=x"], {}, "only uv takes a binary"),
+    (["run", "--pins", "p.toml"], {"p.toml": b"[pins\n"}, "--pins p.toml: Expected"),
+    (
+        ["run", "--pins", "p.toml"],
+        {"p.toml": b"[frontends]\n"},
+        "no 'backends' entry; accepted",
+    ),
+    (["run", "--pins", "missing.toml"], {}, "--pins missing.toml: cannot read it"),
+    (["matrix", "--pins", "p.toml"], {"p.toml": b"\xff"}, "--pins p.toml:"),
+    (["run", "--switch-python", "/nonexistent"], {}, "--switch-python: /nonexistent did not run as a Python"),
+    (["run", "--switch-python", sys.executable], {}, "has the same base interpreter as --python"),
+    (["run", "--sample", "pyo3-ext:nope"], {}, "unknown variant 'nope' of sample pyo3-ext"),
+    (["run", "--repeat", "-1"], {}, "--repeat takes a whole number of attempts"),
+    (["matrix", "--shards", "0"], {}, "--shards '0': accepted is a whole number"),
+    (["matrix", "--python", "3.x"], {}, "--python '3.x': accepted are CPython versions"),
+    (["list", "extra"], {}, "unrecognized arguments: extra"),
+    (["patches", "check", "--tool", "cargo"], {}, "unknown tool 'cargo'; accepted:"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "files", "message"),
+    INPUT_CASES,
+    ids=[" ".join(a) + f" [{i}]" for i, (a, _, _) in enumerate(INPUT_CASES)],
+)
+def test_bad_files_and_values_are_refused_and_nothing_is_lost(
+    argv: list[str],
+    files: dict[str, bytes],
+    message: str,
+    workplace: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name, data in files.items():
+        (workplace / name).write_bytes(data)
+    assert message in _refused(argv, capsys)
+    assert {p.name: p.read_bytes() for p in workplace.iterdir()} == files, "nothing written or changed"

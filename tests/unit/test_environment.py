@@ -103,6 +103,7 @@ def test_frontend_specs(tmp_path: Path) -> None:
 
     binary = tmp_path / "uv"
     binary.write_text("")
+    binary.chmod(0o755)
     assert parse_frontend("pip") == parse_frontend("pip") and not parse_frontend("pip").overridden
     assert parse_frontend("pip==26.1").version == "26.1"
     assert parse_frontend(f"pip-venv@{tmp_path}").source == tmp_path

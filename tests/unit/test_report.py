@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.model.results import SCHEMA_VERSION, RunResult, read_results, write_results
+from harness.model.results import SCHEMA_FILE, SCHEMA_VERSION, RunResult, read_results, write_results
 from harness.report import html
 from harness.report.markdown import cells, render
 from harness.report.rows import short_path
@@ -67,7 +67,7 @@ def test_short_path_keeps_the_informative_tail() -> None:
 def test_recorded_results_match_the_documented_schema(fixtures: Path, recorded: RunResult) -> None:
     import jsonschema
 
-    schema = json.loads((Path(__file__).parents[2] / "schema" / "results.schema.json").read_text())
+    schema = json.loads(SCHEMA_FILE.read_text())
     jsonschema.validate(recorded.to_json(), schema)
     broken = recorded.to_json()
     broken["cells"][0]["builds"][0]["causes"] = [{"unit": "x", "unit_kind": "lib", "kind": "vibes"}]
@@ -81,7 +81,7 @@ def test_repeated_and_merged_results_match_the_documented_schema(repeated: RunRe
     from harness.report.merge import merge
     from tests.conftest import REPEATED
 
-    schema = json.loads((Path(__file__).parents[2] / "schema" / "results.schema.json").read_text())
+    schema = json.loads(SCHEMA_FILE.read_text())
     jsonschema.validate(repeated.to_json(), schema)
     merged = merge([REPEATED], ["pyo3-harness", "report"]).to_json()
     jsonschema.validate(merged, schema)

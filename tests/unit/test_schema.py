@@ -1,10 +1,9 @@
-"""schema/results.schema.json agrees with what the harness writes: every field of every record,
+"""harness/model/results.schema.json agrees with what the harness writes: every field of every record,
 every scenario, cause kind and verdict status."""
 
 import copy
 import json
 from dataclasses import fields
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -12,12 +11,10 @@ import pytest
 
 from harness.measure.safety import SAFETY_CHECKS, catalogue
 from harness.model.causes import CAUSE_KINDS, Cause
-from harness.model.results import STATUSES, BuildRecord, CellResult, RunResult, Verdict, Wheel
+from harness.model.results import SCHEMA_FILE, STATUSES, BuildRecord, CellResult, RunResult, Verdict, Wheel
 from harness.model.scenarios import SCENARIOS
 
-SCHEMA: dict[str, Any] = json.loads(
-    (Path(__file__).parents[2] / "schema" / "results.schema.json").read_text()
-)
+SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text())
 
 
 def _properties(name: str | None) -> set[str]:

@@ -18,5 +18,5 @@ def test_the_interpreter_in_use_is_refused_by_name(tmp_path: Path) -> None:
     with pytest.raises(HarnessError, match="has the same base interpreter as --python"):
         second_interpreter(primary, env, given=sys.executable, log=tmp_path / "log")
     # The same installation through its base executable is still the same interpreter.
-    with pytest.raises(HarnessError, match="name a different one"):
+    with pytest.raises(HarnessError, match="accepted: a different base interpreter"):
         second_interpreter(primary, env, given=primary.base_executable, log=tmp_path / "log")

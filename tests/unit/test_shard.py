@@ -8,14 +8,14 @@ import pytest
 from harness.cli import build_parser, main, selection_from
 from harness.errors import UsageError
 from harness.install.frontends import DEFAULT_FRONTENDS
-from harness.model.results import RunResult
+from harness.model.results import SCHEMA_FILE, RunResult
 from harness.pins import load_pins
 from harness.selection import Selection
 from harness.shard import Shard, parse_shard, shards
 from harness.workbench.samples import DEFAULT_SAMPLES
 from harness.workbench.strategies import DEFAULT_STRATEGIES
 
-SCHEMA = Path(__file__).parents[2] / "schema" / "results.schema.json"
+SCHEMA = SCHEMA_FILE
 
 
 def selection(*args: str) -> Selection:
