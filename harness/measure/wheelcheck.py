@@ -7,7 +7,9 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from harness.errors import HarnessError
 from harness.install.envs import executable
+from harness.measure.tags import interpreter_tags, wheel_fits
 from harness.model.results import Wheel
 from harness.process import run
 
@@ -35,6 +37,13 @@ def top_level_modules(wheel: Path) -> list[str]:
     return sorted(names)
 
 
+def _fits(wheel: Path, python: str, env: Mapping[str, str], cwd: Path) -> bool | None:
+    try:
+        return wheel_fits(wheel.name, interpreter_tags(python, env=env, cwd=cwd))
+    except HarnessError:
+        return None  # the interpreter could not say: unknown, never a guess
+
+
 def check_wheel(
     wheel: Path,
     *,
@@ -47,6 +56,7 @@ def check_wheel(
     log: Path,
 ) -> Wheel:
     modules = top_level_modules(wheel)
+    fits = _fits(wheel, python, env, workdir)
     venv = workdir / "check-env"
     shutil.rmtree(venv, ignore_errors=True)
     code = "".join(f"import {m}\n" for m in modules) + (check or "") + "print('wheel check passed')\n"
@@ -72,6 +82,7 @@ def check_wheel(
         transcript.append(f"$ {' '.join(map(str, step))}\n{done.output}")
         if done.returncode != 0:
             log.write_text("\n".join(transcript), encoding="utf-8")
-            return Wheel(wheel.name, wheel_tags(wheel.name), False, modules, done.output.strip()[-2000:])
+            detail = done.output.strip()[-2000:]
+            return Wheel(wheel.name, wheel_tags(wheel.name), False, modules, detail, fits)
     log.write_text("\n".join(transcript), encoding="utf-8")
-    return Wheel(wheel.name, wheel_tags(wheel.name), True, modules, transcript[-1].strip()[-500:])
+    return Wheel(wheel.name, wheel_tags(wheel.name), True, modules, transcript[-1].strip()[-500:], fits)

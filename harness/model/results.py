@@ -37,6 +37,9 @@ class Wheel:
     ok: bool
     modules: list[str]
     detail: str  # the failing step's output, or the check's output when it passed
+    # Whether one of the wheel's tags is among those the interpreter it was checked on accepts
+    # (packaging's sys_tags, computed in that interpreter); None: not known (older files).
+    fits: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,7 @@
 import copy
 from dataclasses import replace
 
-import pytest
-
-from harness.measure.safety import SAFETY_CHECKS, Evidence, catalogue, evaluate, python_tag_fits
+from harness.measure.safety import SAFETY_CHECKS, Evidence, catalogue, evaluate
 from harness.model.results import CellResult, RunResult, Verdict
 from harness.workbench.samples import SAMPLES
 from tests.conftest import recorded_log
@@ -78,30 +76,30 @@ def test_a_check_without_evidence_gives_no_verdict(safety: RunResult) -> None:
 def test_a_wheel_that_does_not_fit_its_interpreter_fails(safety: RunResult) -> None:
     cell = copy.deepcopy(_cell(safety, "stock", "pyo3-ext"))
     switched = cell.builds[-1]
-    assert switched.wheel is not None and switched.python_version.startswith("3.11")
-    switched.python_version = "3.12.0"  # as if the cp311 wheel had been built for 3.12
+    assert switched.wheel is not None and switched.wheel.fits is True
+    # As if the cp311 wheel had been checked on an interpreter that does not accept cp311.
+    switched.wheel = replace(switched.wheel, fits=False)
     [wheel] = [v for v in evaluate(_evidence(safety, cell)) if v.check == "wheel"]
     assert wheel == Verdict(
-        "wheel", "fail", "switch-python: cp311-cp311-linux_x86_64 does not fit Python 3.12.0"
+        "wheel",
+        "fail",
+        f"switch-python: no tag of cp311-cp311-linux_x86_64 is one Python {switched.python_version} accepts",
     )
     switched.wheel = replace(switched.wheel, ok=False)
     [stale] = [v for v in evaluate(_evidence(safety, cell)) if v.check == "stale"]
     assert stale.status == "fail" and stale.detail.endswith("the wheel did not work on the new one")
 
 
-@pytest.mark.parametrize(
-    ("tags", "version", "fits"),
-    [
-        ("cp311-cp311-linux_x86_64", "3.11.7", True),
-        ("cp311-cp311-linux_x86_64", "3.12.1", False),
-        ("cp39-abi3-linux_x86_64", "3.13.0", True),
-        ("cp39-abi3-linux_x86_64", "3.8.10", False),
-        ("pp310-pypy310_pp73-linux_x86_64", "3.10.0", False),
-        ("cp310.cp311-cp311-manylinux_2_17_x86_64", "3.11.0", True),
-    ],
-)
-def test_python_tags(tags: str, version: str, fits: bool) -> None:
-    assert python_tag_fits(tags, version) is fits
+def test_a_wheel_whose_tags_the_interpreter_does_not_accept_fails(safety: RunResult) -> None:
+    cell = copy.deepcopy(_cell(safety, "stock", "pyo3-ext-abi3"))
+    build = cell.builds[0]
+    assert build.wheel is not None
+    build.wheel = replace(build.wheel, fits=False)
+    found = {v.check: v for v in evaluate(_evidence(safety, cell))}
+    assert found["wheel"].status == "fail" and "is one Python" in found["wheel"].detail
+    build.wheel = replace(build.wheel, fits=None)
+    found = {v.check: v for v in evaluate(_evidence(safety, cell))}
+    assert found["wheel"].status == "pass" and "fit not recorded" in found["wheel"].detail
 
 
 def test_the_run_records_every_check_with_its_label(safety: RunResult) -> None:
