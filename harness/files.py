@@ -5,20 +5,17 @@ check sha256, store")."""
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
-import importlib
 import json
 import os
 import shutil
-import sys
 import tarfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+import filelock
 
 from harness.errors import HarnessError
 
@@ -31,75 +28,16 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-# msvcrt reports a byte locked by another process as EACCES (non-blocking) or EDEADLOCK.
-_WINDOWS_BUSY = frozenset({errno.EACCES, getattr(errno, "EDEADLOCK", errno.EDEADLK)})
-
-
-def lock_windows(
-    fileno: int,
-    locking: Callable[[int, int, int], None],
-    nonblocking: int,
-    *,
-    sleep: Callable[[float], object] = time.sleep,
-    poll: float = 0.2,
-) -> None:
-    """Take byte 0 of ``fileno`` with ``msvcrt.locking``, waiting as long as it takes.
-
-    msvcrt's blocking mode (LK_LOCK) gives up with OSError after ten one-second tries, and a
-    harness lock can be held for a whole uv build (minutes), so poll the non-blocking mode.
-    """
-    while True:
-        try:
-            locking(fileno, nonblocking, 1)
-            return
-        except OSError as exc:
-            if exc.errno not in _WINDOWS_BUSY:
-                raise
-        sleep(poll)
-
-
-@dataclass(frozen=True)
-class FileLock:
-    """Exclusive whole-process locks on an open file: acquire and release take its fileno."""
-
-    acquire: Callable[[int], None]
-    release: Callable[[int], None]
-
-
-def file_lock(platform: str = sys.platform) -> FileLock:
-    if platform == "win32":
-        # Imported by name: mypy on Linux knows no msvcrt, and the stub is win32-only.
-        msvcrt = importlib.import_module("msvcrt")
-        return FileLock(
-            acquire=lambda fd: lock_windows(fd, msvcrt.locking, msvcrt.LK_NBLCK),
-            release=lambda fd: msvcrt.locking(fd, msvcrt.LK_UNLCK, 1),
-        )
-    import fcntl
-
-    return FileLock(
-        acquire=lambda fd: fcntl.flock(fd, fcntl.LOCK_EX),
-        release=lambda fd: fcntl.flock(fd, fcntl.LOCK_UN),
-    )
-
-
 @contextlib.contextmanager
-def locked(path: Path, *, platform: str = sys.platform) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock next to ``path`` so parallel runs never write it together.
 
-    The lock is the OS's (flock, or msvcrt on Windows): it is released if the holder dies, and
-    it excludes other processes and other open handles in this process alike.
-    """
+    filelock takes the OS's lock (flock, or msvcrt on Windows, waiting as long as the holder
+    needs): it is released if the holder dies, and it excludes other processes and other
+    handles in this process alike."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = file_lock(platform)
-    with open(path.with_name(path.name + ".lock"), "a+") as handle:
-        # msvcrt locks bytes from the current position: always byte 0.
-        handle.seek(0)
-        lock.acquire(handle.fileno())
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            lock.release(handle.fileno())
+    with filelock.FileLock(path.with_name(path.name + ".lock")):
+        yield
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -1,6 +1,5 @@
 """Windows and macOS code paths, exercised on any OS: the platform is a parameter, never patched."""
 
-import errno
 import io
 import json
 import stat
@@ -14,7 +13,7 @@ import pytest
 
 from harness.cli import utf8_streams
 from harness.doctor import toolchain_checks
-from harness.files import lock_windows, locked
+from harness.files import locked
 from harness.install.cache import default_cache_dir
 from harness.install.envs import base_executable, bin_dir, executable, interpreter_from
 from harness.install.recipes import artifact_path
@@ -257,27 +256,6 @@ def test_default_cache_dir_per_platform() -> None:
     assert default_cache_dir({}, "darwin", home) == home / "Library" / "Caches" / "pyo3-frontend-harness"
     assert default_cache_dir({}, "linux", home) == home / ".cache" / "pyo3-frontend-harness"
     assert default_cache_dir({"XDG_CACHE_HOME": "/x"}, "linux", home) == Path("/x/pyo3-frontend-harness")
-
-
-def test_windows_lock_waits_as_long_as_the_holder_needs() -> None:
-    # msvcrt's LK_LOCK would give up after ten seconds; the poll loop waits out a long holder.
-    busy = [PermissionError(errno.EACCES, "locked"), OSError(errno.EACCES, "locked")]
-    calls: list[tuple[int, int, int]] = []
-    slept: list[float] = []
-
-    def locking(fd: int, mode: int, nbytes: int) -> None:
-        calls.append((fd, mode, nbytes))
-        if busy:
-            raise busy.pop(0)
-
-    lock_windows(7, locking, 2, sleep=slept.append, poll=0.5)
-    assert calls == [(7, 2, 1)] * 3 and slept == [0.5, 0.5]
-
-    def broken(fd: int, mode: int, nbytes: int) -> None:
-        raise OSError(errno.EBADF, "bad file descriptor")
-
-    with pytest.raises(OSError, match="bad file descriptor"):
-        lock_windows(7, broken, 2, sleep=slept.append)
 
 
 def test_locked_excludes_other_holders(tmp_path: Path) -> None:
