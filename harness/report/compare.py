@@ -6,9 +6,11 @@ definition, so it says nothing about churn):
 - the baseline built and now an attempt fails;
 - more crates recompile than in the baseline (first attempts, as the tables show them): unit
   counts come from cargo's records, not a clock, so any increase is real;
-- the median wall time is worse by more than the noise threshold, the largest of
+- the median time is worse by more than the noise threshold, the largest of
   ``NOISE_SECONDS``, ``NOISE_RELATIVE`` of the baseline median, and either side's spread
-  (max - min over its ``--repeat`` attempts; 0 for a single attempt).
+  (max - min over its ``--repeat`` attempts; 0 for a single attempt). The time is cargo's own
+  (its ``Finished … in`` lines) when both sides recorded it, so a frontend's environment set-up
+  under load is not read as a build getting faster or slower; wall time otherwise.
 
 The same thresholds, the other way round, make an improvement. Everything else is noise.
 Cold here means every scenario that wipes the target dir (``Scenario.wipes_target``).
@@ -16,13 +18,16 @@ Cold here means every scenario that wipes the target dir (``Scenario.wipes_targe
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
+from typing import Literal
 
 from harness.model.results import CellResult, RunResult
 from harness.model.scenarios import FIRST, measures_churn
 from harness.report.rows import NOTHING, Content, Row, Span, Table, plain
 from harness.report.stats import ScenarioStats, scenario_stats
 
+Clock = Literal["cargo", "wall"]
 NOISE_SECONDS = 1.0
 NOISE_RELATIVE = 0.25
 
@@ -42,18 +47,30 @@ class ScenarioChange:
         return self.after.first_units - self.before.first_units
 
     @property
+    def clock(self) -> Clock:
+        """cargo's seconds when both sides recorded them, else wall seconds."""
+        sides = [s for s in (self.before, self.after) if s is not None]
+        return "cargo" if sides and all(s.cargo for s in sides) else "wall"
+
+    def _times(self, stats: ScenarioStats) -> tuple[float, ...]:
+        return stats.cargo if self.clock == "cargo" else stats.seconds
+
+    @property
     def seconds_delta(self) -> float | None:
         if self.before is None or self.after is None:
             return None
-        if self.before.median is None or self.after.median is None:
+        before, after = self._times(self.before), self._times(self.after)
+        if not before or not after:
             return None
-        return self.after.median - self.before.median
+        return statistics.median(after) - statistics.median(before)
 
     @property
     def threshold(self) -> float:
         """Seconds a median must move by before it counts."""
-        spreads = [s.spread for s in (self.before, self.after) if s is not None]
-        base = self.before.median if self.before is not None and self.before.median is not None else 0.0
+        times = [self._times(s) for s in (self.before, self.after) if s is not None]
+        spreads = [max(t) - min(t) for t in times if len(t) > 1]
+        before = self._times(self.before) if self.before is not None else ()
+        base = statistics.median(before) if before else 0.0
         return max(NOISE_SECONDS, NOISE_RELATIVE * base, *spreads)
 
     @property
@@ -68,7 +85,9 @@ class ScenarioChange:
             found.append(f"{units} more crate(s) recompiled")
         seconds = self.seconds_delta
         if seconds is not None and seconds > self.threshold:
-            found.append(f"{seconds:.1f} s slower (noise threshold {self.threshold:.1f} s)")
+            found.append(
+                f"{seconds:.1f} s slower by {self.clock} time (noise threshold {self.threshold:.1f} s)"
+            )
         return tuple(found)
 
     @property
@@ -83,7 +102,7 @@ class ScenarioChange:
             found.append(f"{-units} fewer crate(s) recompiled")
         seconds = self.seconds_delta
         if seconds is not None and -seconds > self.threshold:
-            found.append(f"{-seconds:.1f} s faster")
+            found.append(f"{-seconds:.1f} s faster by {self.clock} time")
         return tuple(found)
 
     @property
@@ -163,16 +182,20 @@ NOISE_RULE = (
     "A regression is: a build that worked in the baseline now fails; more crates recompiled (any "
     "increase: counts come from cargo's records, not a clock); or a median slower by more than the "
     f"largest of {NOISE_SECONDS:.1f} s, {NOISE_RELATIVE:.0%} of the baseline median, and either side's "
-    "spread (max − min over its attempts). The same margins the other way are improvements; the rest is "
-    f"noise. {FIRST.label} builds are not compared."
+    "spread (max − min over its attempts). Times are cargo's own (its `Finished … in` lines) where both "
+    "runs recorded them, else wall time. The same margins the other way are improvements; the rest is "
+    f"noise, single attempts included. {FIRST.label} builds are not compared."
 )
 COMPARISON_HEAD = ("Cell", "Scenario", "Baseline: crates / s", "Now: crates / s", "Δ crates", "Δ s")
 
 
-def figures(stats: ScenarioStats | None) -> Content:
+def figures(stats: ScenarioStats | None, clock: Clock) -> Content:
     if stats is None:
         return NOTHING
-    return plain(f"{'–' if stats.first_units is None else stats.first_units} / {stats.seconds_text()}")
+    units = "–" if stats.first_units is None else stats.first_units
+    if clock == "cargo" and stats.cargo_median is not None:
+        return plain(f"{units} / {stats.cargo_median:.1f}")
+    return plain(f"{units} / {stats.seconds_text()}")
 
 
 def _verdict(change: ScenarioChange) -> Content:
@@ -183,10 +206,11 @@ def _verdict(change: ScenarioChange) -> Content:
 
 def _change_row(cell_id: str, change: ScenarioChange) -> Row:
     units, seconds = change.units_delta, change.seconds_delta
-    cells = [plain(cell_id), plain(change.scenario), figures(change.before), figures(change.after)]
+    before, after = figures(change.before, change.clock), figures(change.after, change.clock)
+    cells = [plain(cell_id), plain(change.scenario), before, after]
     cells += [NOTHING if units is None else plain(f"{units:+d}")]
     cells += [NOTHING if seconds is None else plain(f"{seconds:+.1f}")]
-    return Row((*cells, plain(f"{change.threshold:.1f}"), _verdict(change)))
+    return Row((*cells, plain(change.clock), plain(f"{change.threshold:.1f}"), _verdict(change)))
 
 
 def comparison_table(comparison: Comparison) -> Table:
@@ -194,6 +218,6 @@ def comparison_table(comparison: Comparison) -> Table:
     for cell in comparison.cells:
         if cell.failed:
             failed = (Span("REGRESSION", "regression"), Span(f": cell failed: {cell.failed}"))
-            rows.append(Row((plain(cell.id), NOTHING, (), (), (), (), (), failed)))
+            rows.append(Row((plain(cell.id), NOTHING, (), (), (), (), (), (), failed)))
         rows += [_change_row(cell.id, change) for change in cell.scenarios]
-    return Table("comparison", (*COMPARISON_HEAD, "Noise s", "Verdict"), tuple(rows))
+    return Table("comparison", (*COMPARISON_HEAD, "Clock", "Noise s", "Verdict"), tuple(rows))

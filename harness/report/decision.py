@@ -38,10 +38,13 @@ class DecisionRow:
     strategy: str
     cells: int
     warm_crates: tuple[int, ...]  # crates recompiled by each cell's (successful) headline build
-    warm_seconds: float | None  # median over those builds
+    warm_seconds: float | None  # median wall seconds over those builds
     checks: dict[str, CheckSummary]  # by check name, in the run's order
     upstream: str
     verdict: str
+    # median of cargo's own seconds over the builds that recorded them: what compiling cost,
+    # without the frontend's environment set-up (None: no build recorded it)
+    warm_cargo_seconds: float | None = None
 
     @property
     def warm_crates_text(self) -> str:
@@ -110,22 +113,28 @@ def decision_rows(result: RunResult) -> list[DecisionRow]:
         # Seconds over every attempt (`run --repeat`), crates from each cell's first, as in the cells table.
         timed = [b.seconds for c in cells for b in c.attempts(HEADLINE.name) if b.ok]
         seconds = round(statistics.median(timed), 2) if timed else None
+        cargo = [b.cargo_seconds for c in cells for b in c.attempts(HEADLINE.name) if b.ok]
+        known = [t for t in cargo if t is not None]
+        cargo_seconds = round(statistics.median(known), 2) if known else None
         checks = {key: _summary(cells, key) for key in labels}
         upstream = next((c.upstream for c in cells if c.upstream), UNRECORDED)
         needs = "its upstream change is not recorded" if upstream == UNRECORDED else f"needs {upstream}"
         verdict = f"{_verdict(name, units, checks, labels)}; {needs}."
-        rows.append(DecisionRow(name, len(cells), units, seconds, checks, upstream, verdict))
+        rows.append(DecisionRow(name, len(cells), units, seconds, checks, upstream, verdict, cargo_seconds))
     return rows
 
 
 def decision_table(result: RunResult) -> Table:
     labels = check_labels(result)
     head = ["Strategy", "Cells", f"{HEADLINE.label}: crates recompiled", f"{HEADLINE.label} s (median)"]
+    head += [f"{HEADLINE.label}: cargo s (median)"]
     head += [c.label for c in labels] + ["Upstream change needed"]
     rows = []
     for row in decision_rows(result):
         seconds = "–" if row.warm_seconds is None else f"{row.warm_seconds:.1f}"
+        cargo = "–" if row.warm_cargo_seconds is None else f"{row.warm_cargo_seconds:.1f}"
         cells = [plain(row.strategy), plain(str(row.cells)), plain(row.warm_crates_text), plain(seconds)]
+        cells += [plain(cargo)]
         cells += [row.checks[c.check].content() for c in labels]
         rows.append(Row((*cells, plain(row.upstream))))
     return Table("decision", tuple(head), tuple(rows))

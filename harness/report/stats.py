@@ -27,6 +27,13 @@ class ScenarioStats:
     seconds: tuple[float, ...]  # wall seconds of the attempts that built, in attempt order
     units: tuple[int, ...]  # crates recompiled by each attempt that built, in attempt order
     first_units: int | None  # crates recompiled by the first attempt, if it built
+    # cargo's own seconds (its `Finished … in` lines) for the attempts that built, when every one
+    # of them recorded it; () otherwise, and then only wall time can be compared.
+    cargo: tuple[float, ...] = ()
+
+    @property
+    def cargo_median(self) -> float | None:
+        return statistics.median(self.cargo) if self.cargo else None
 
     @property
     def median(self) -> float | None:
@@ -74,6 +81,7 @@ def scenario_stats(cell: CellResult, scenario: str) -> ScenarioStats | None:
         return None
     built = [r for r in records if r.ok]
     first = records[0]
+    cargo = tuple(r.cargo_seconds for r in built if r.cargo_seconds is not None)
     return ScenarioStats(
         scenario=scenario,
         attempts=len(records),
@@ -81,6 +89,7 @@ def scenario_stats(cell: CellResult, scenario: str) -> ScenarioStats | None:
         seconds=tuple(r.seconds for r in built),
         units=tuple(len(r.rebuilt) for r in built),
         first_units=len(first.rebuilt) if first.ok else None,
+        cargo=cargo if len(cargo) == len(built) else (),
     )
 
 

@@ -49,7 +49,10 @@ def test_recompiling_more_crates_is_a_regression(repeated: RunResult) -> None:
     assert warm.units_delta == 3
     assert warm.seconds_delta == pytest.approx(6.135 - 0.257)
     assert warm.threshold == 1.0  # spreads 0.01 s and 0.72 s, a quarter of 0.26 s: the floor wins
-    assert warm.regressions == ("3 more crate(s) recompiled", "5.9 s slower (noise threshold 1.0 s)")
+    assert warm.regressions == (
+        "3 more crate(s) recompiled",
+        "5.9 s slower by wall time (noise threshold 1.0 s)",
+    )
 
 
 def test_threshold_is_the_largest_of_one_second_a_quarter_and_the_spreads(repeated: RunResult) -> None:
@@ -75,7 +78,7 @@ def test_noise_is_not_flagged(repeated: RunResult) -> None:
     for build in stock.attempts("incremental"):
         build.seconds += 0.2  # 1.9 s slower: over 25% of 7.08 s
     flagged = compare(repeated, slower, "b.json").regressions
-    assert flagged == [f"{STOCK} incremental: 1.9 s slower (noise threshold 1.8 s)"]
+    assert flagged == [f"{STOCK} incremental: 1.9 s slower by wall time (noise threshold 1.8 s)"]
 
 
 def test_real_runs_on_the_same_machine(single: RunResult, repeated: RunResult) -> None:
@@ -87,7 +90,7 @@ def test_real_runs_on_the_same_machine(single: RunResult, repeated: RunResult) -
     assert verdicts[(STOCK, "warm")] == "within noise"
     assert verdicts[(EXPORTED, "warm")] == "within noise"
     assert verdicts[(EXPORTED, "incremental")] == "within noise"
-    assert verdicts[(STOCK, "incremental")] == "REGRESSION: 1.8 s slower (noise threshold 1.3 s)"
+    assert verdicts[(STOCK, "incremental")] == "REGRESSION: 1.8 s slower by wall time (noise threshold 1.3 s)"
     assert all(s.units_delta == 0 for c in comparison.cells for s in c.scenarios)
     assert comparison.added == (
         "build--stock--pyo3-ext--pyo3-0.29.2",
@@ -98,7 +101,7 @@ def test_real_runs_on_the_same_machine(single: RunResult, repeated: RunResult) -
     assert "**1 regression(s)**" in section
     assert "Added (not in the baseline): `build--stock--pyo3-ext--pyo3-0.29.2`" in section
     assert "Removed (only in the baseline): `uv--stock--pyo3-ext--pyo3-0.28.3`" in section
-    assert f"| {STOCK} | warm | 3 / 7.1 | 3 / 6.1 (5.8–6.5) | +0 | -1.0 | 1.8 | within noise |" in section
+    assert f"| {STOCK} | warm | 3 / 7.1 | 3 / 6.1 (5.8–6.5) | +0 | -1.0 | wall | 1.8 | within noise |" in section
 
 
 def test_a_build_that_now_fails_is_a_regression(repeated: RunResult) -> None:
@@ -143,3 +146,38 @@ def test_a_build_failing_in_both_runs_is_not_a_new_regression(repeated: RunResul
     assert comparison.regressions == []
     assert _verdicts(comparison)[(EXPORTED, "warm")] == "fails in both (1 of 3 attempt(s) now)"
     assert "| – / 0.3 (0.3–0.3) |" in comparison_section(comparison)
+
+
+def _with_cargo_time(result: RunResult, cargo: float, extra_wall: float) -> RunResult:
+    """The run as if cargo had reported ``cargo`` seconds for every warm build, and the frontend
+    had spent ``extra_wall`` more seconds setting up its environment around it."""
+    changed = copy.deepcopy(result)
+    for cell in changed.cells:
+        for build in cell.attempts("warm"):
+            build.cargo_seconds = cargo
+            build.seconds += extra_wall
+    return changed
+
+
+def test_cargo_time_decides_when_both_runs_recorded_it(repeated: RunResult) -> None:
+    """Environment set-up under load made every warm build 5 s slower on the wall clock, while
+    cargo did the same work in the same time: that is noise, not a regression."""
+    before = _with_cargo_time(repeated, cargo=0.2, extra_wall=0.0)
+    after = _with_cargo_time(repeated, cargo=0.2, extra_wall=5.0)
+    comparison = compare(before, after, "baseline.json")
+    warm = [s for c in comparison.cells for s in c.scenarios if s.scenario == "warm"]
+    assert warm and all(s.clock == "cargo" and s.verdict == "within noise" for s in warm)
+    assert not comparison.regressions
+    faster = compare(after, _with_cargo_time(repeated, cargo=0.2, extra_wall=-0.2), "b.json")
+    assert not any(s.improvements for c in faster.cells for s in c.scenarios if s.scenario == "warm")
+    # cargo itself taking 3 s longer is a regression, named by its clock.
+    slower = compare(before, _with_cargo_time(repeated, cargo=3.2, extra_wall=0.0), "b.json")
+    assert any("3.0 s slower by cargo time" in line for line in slower.regressions)
+
+
+def test_wall_time_decides_when_one_run_lacks_cargo_time(repeated: RunResult) -> None:
+    after = _with_cargo_time(repeated, cargo=0.2, extra_wall=5.0)
+    comparison = compare(repeated, after, "baseline.json")
+    warm = [s for c in comparison.cells for s in c.scenarios if s.scenario == "warm"]
+    assert all(s.clock == "wall" for s in warm)
+    assert any("slower by wall time" in line for line in comparison.regressions)

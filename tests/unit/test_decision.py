@@ -11,7 +11,7 @@ from harness.report.decision import UNRECORDED, decision_rows, decision_table, v
 def test_one_row_per_strategy_with_every_check_the_run_recorded(safety: RunResult) -> None:
     table = decision_table(safety)
     labels = [c.label for c in safety.safety_checks]
-    assert list(table.head[4:-1]) == labels
+    assert list(table.head[5:-1]) == labels
     rows = {row.strategy: row for row in decision_rows(safety)}
     assert list(rows) == ["stock", "env-dir", "no-isolation", "maturin-base-python"]
     assert {k: str(s) for k, s in rows["stock"].checks.items()} == dict.fromkeys(rows["stock"].checks, "pass")
