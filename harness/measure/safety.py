@@ -34,7 +34,8 @@ class Evidence:
 
     result: CellResult
     isolated: bool  # the strategy keeps build isolation
-    imports_build_requirements: bool  # the sample's build scripts import a build requirement
+    # the sample's build scripts import a build requirement; None: not known (a user's project)
+    imports_build_requirements: bool | None
     primary: str  # the base interpreter the run's frontends run on
     log_text: Callable[[BuildRecord], str] = read_log
 
@@ -58,9 +59,10 @@ def _isolation(evidence: Evidence) -> Verdict:
 
 def _requirements(evidence: Evidence) -> Verdict | None:
     """A build script that imports a build requirement through the interpreter pyo3 or the
-    backend names still finds it (samples whose build scripts do that)."""
+    backend names still finds it: judged on samples whose build scripts do that, and on a user's
+    project by its own build (whatever its build scripts import, they found it if it built)."""
     ran = [b for b in evidence.builds if b.ran]
-    if not evidence.imports_build_requirements or not ran:
+    if evidence.imports_build_requirements is False or not ran:
         return None
     for build in ran:
         if build.ok:
@@ -69,6 +71,10 @@ def _requirements(evidence: Evidence) -> Verdict | None:
         if found:
             return Verdict("requirements", "fail", f"{build.scenario}: {found.group(1).strip()}")
         return Verdict("requirements", "error", f"{build.scenario} failed otherwise: {build.error}")
+    if evidence.imports_build_requirements is None:
+        return Verdict(
+            "requirements", "pass", "every build of the project, its build scripts included, succeeded"
+        )
     return Verdict("requirements", "pass", "every build script found its build requirement")
 
 

@@ -83,6 +83,7 @@ def project_sample(path: Path) -> Sample:
         edit=edit.relative_to(root).as_posix(),
         pyo3_selectable=False,
         backend=project_backend(root),
+        imports_build_requirements=None,
     )
 
 

@@ -34,7 +34,8 @@ class Sample:
     pyo3_selectable: bool = True
     backend: str = "maturin"  # or "setuptools-rust"
     # Its build script imports a build requirement: its builds are the requirements check.
-    imports_build_requirements: bool = False
+    # None: not known (a user's project), so its own build is the check.
+    imports_build_requirements: bool | None = False
 
     def default_variant(self) -> str | None:
         return self.variants[0] if self.variants else None

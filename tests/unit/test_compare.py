@@ -101,7 +101,9 @@ def test_real_runs_on_the_same_machine(single: RunResult, repeated: RunResult) -
     assert "**1 regression(s)**" in section
     assert "Added (not in the baseline): `build--stock--pyo3-ext--pyo3-0.29.2`" in section
     assert "Removed (only in the baseline): `uv--stock--pyo3-ext--pyo3-0.28.3`" in section
-    assert f"| {STOCK} | warm | 3 / 7.1 | 3 / 6.1 (5.8–6.5) | +0 | -1.0 | wall | 1.8 | within noise |" in section
+    assert (
+        f"| {STOCK} | warm | 3 / 7.1 | 3 / 6.1 (5.8–6.5) | +0 | -1.0 | wall | 1.8 | within noise |" in section
+    )
 
 
 def test_a_build_that_now_fails_is_a_regression(repeated: RunResult) -> None:

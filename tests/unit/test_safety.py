@@ -114,3 +114,22 @@ def test_a_reused_chain_without_comparable_configs_is_unknown_not_a_pass(safety:
     switched.pyo3_config_now = None  # pyo3 could not be asked (e.g. the interpreter is gone)
     [verdict] = [v for v in evaluate(_evidence(safety, cell)) if v.check == "stale"]
     assert verdict.status == "error" and verdict.detail.endswith("(unknown)")
+
+
+def test_a_projects_own_build_is_its_requirements_check(safety: RunResult) -> None:
+    """A user's project may or may not import build requirements in its build scripts: a build
+    that succeeded found whatever they import; a missing module is named from the log."""
+    cell = _cell(safety, "stock", "pyo3-ext")
+    unknown = replace(_evidence(safety, cell), imports_build_requirements=None)
+    [verdict] = [v for v in evaluate(unknown) if v.check == "requirements"]
+    assert verdict == Verdict(
+        "requirements", "pass", "every build of the project, its build scripts included, succeeded"
+    )
+    failed = copy.deepcopy(cell)
+    failed.builds[0].ok = False
+    missing = "  File build.py\nModuleNotFoundError: No module named 'cffi'\n"
+    evidence = replace(_evidence(safety, failed), imports_build_requirements=None, log_text=lambda r: missing)
+    [verdict] = [v for v in evaluate(evidence) if v.check == "requirements"]
+    assert verdict == Verdict("requirements", "fail", "cold: ModuleNotFoundError: No module named 'cffi'")
+    known = replace(_evidence(safety, cell), imports_build_requirements=False)
+    assert "requirements" not in [v.check for v in evaluate(known)]
