@@ -15,6 +15,7 @@ from harness.report.cells import CellDetail, cell_details, cells_table
 from harness.report.charts import CAUSE_COLOURS, CAUSE_LABELS, SECONDS_COLOUR, cell_chart, scales
 from harness.report.compare import NOISE_RULE, Comparison, comparison_table
 from harness.report.decision import decision_table, verdicts
+from harness.report.overview import HEAT, LEGEND, overview_tables
 from harness.report.rows import Content, Span, Table
 from harness.report.stats import repeated
 from harness.report.text import (
@@ -26,6 +27,16 @@ from harness.report.text import (
     source_line,
     timing,
 )
+
+# The overview's squares: background and text colour per style, light to dark with the count.
+HEAT_COLOURS = {
+    "heat-0": ("#2e7d32", "#ffffff"),
+    "heat-1": ("#f9a825", "#1a1a1a"),
+    "heat-2": ("#ef6c00", "#ffffff"),
+    "heat-3": ("#c62828", "#ffffff"),
+    "heat-failed": ("#9e9e9e", "#ffffff"),
+}
+
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; }
@@ -49,7 +60,13 @@ svg.chart text.muted, svg.chart text.tick { fill: #555; }
 svg.chart line.axis { stroke: #333; stroke-width: 1; }
 svg.chart line.whisker { stroke: #111; stroke-width: 1.5; }
 figure { margin: 4px 0 12px; } .swatch { display: inline-block; width: 12px; height: 10px; }
-"""
+table[class^="overview"] td { padding: 0; } table[class^="overview"] td:first-child { padding: 3px 6px; }
+table[class^="overview"] a { text-decoration: none; }
+span[class^="heat-"] { display: block; padding: 6px 8px; text-align: center; white-space: nowrap; }
+""" + "".join(
+    f"span.{style}, .swatch.{style} {{ background: {colour}; color: {text}; }}\n"
+    for style, (colour, text) in HEAT_COLOURS.items()
+)
 
 
 def _e(value: object) -> str:
@@ -67,8 +84,10 @@ def span(item: Span) -> str:
         return f"<b>{_e(item.text)}</b>"
     title = f' title="{_e(item.title)}"' if item.title else ""
     if item.style == "plain" and not title:
-        return _e(item.text)
-    return f'<span class="{item.style}"{title}>{_e(item.text)}</span>'
+        text = _e(item.text)
+    else:
+        text = f'<span class="{item.style}"{title}>{_e(item.text)}</span>'
+    return f'<a href="#{_e(item.anchor)}">{text}</a>' if item.anchor else text
 
 
 def content(cell: Content) -> str:
@@ -91,6 +110,16 @@ def table(data: Table) -> str:
 def _list(items: list[str], cls: str = "") -> str:
     klass = f' class="{cls}"' if cls else ""
     return "<ul>" + "".join(f"<li{klass}>{item}</li>" for item in items) + "</ul>"
+
+
+def _overview(result: RunResult) -> str:
+    swatches = (
+        " &nbsp; ".join(f'<span class="swatch {h.style}"></span> {_e(h.describe())}' for h in HEAT)
+        + ' &nbsp; <span class="swatch heat-failed"></span> failed'
+    )
+    parts = ['<section id="overview"><h2>Overview</h2>', f"<p>{_e(LEGEND)}</p>", f"<p>{swatches}</p>"]
+    parts += [table(t) for t in overview_tables(result)]
+    return "\n".join([*parts, "</section>"])
 
 
 def _decision(result: RunResult) -> str:
@@ -191,6 +220,7 @@ def render(result: RunResult, comparison: Comparison | None = None) -> str:
     if failed:
         ids = ", ".join(f"<code>{_e(c.id)}</code>" for c in failed)
         body.append(f'<p class="banner"><span class="failed">{len(failed)} cell(s) failed</span>: {ids}</p>')
+    body.append(_overview(result))
     body.append(_decision(result))
     if comparison is not None:
         body.append(_comparison(comparison))

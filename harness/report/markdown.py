@@ -10,6 +10,7 @@ from harness.model.results import RunResult
 from harness.report.cells import CellDetail, cell_details, cells_table
 from harness.report.compare import NOISE_RULE, Comparison, comparison_table
 from harness.report.decision import decision_table, verdicts
+from harness.report.overview import LEGEND, overview_tables
 from harness.report.rows import STRONG, Content, Span, Table
 from harness.report.stats import repeated
 from harness.report.text import SPREAD_RULE, UNITS_NOTE, made_by, measured_on, source_line, timing
@@ -133,6 +134,11 @@ def render(result: RunResult, comparison: Comparison | None = None) -> str:
         "",
         decision(result),
         "",
+        "### Overview",
+        "",
+        LEGEND,
+        "",
+        *(table(t) + "\n" for t in overview_tables(result)),
         "### Every cell",
         "",
         cells(result),

@@ -1,8 +1,9 @@
 """The format-neutral row model every report table is made of; Markdown and HTML only format it.
 
 A table cell is ``Content``: a tuple of ``Span``s, each a piece of text with a style (a CSS
-class in HTML; bold in Markdown for the styles in ``STRONG``), an optional hover ``title``
-and an optional ``link`` (a log file). ``BREAK`` separates lines within a cell.
+class in HTML; bold in Markdown for the styles in ``STRONG``), an optional hover ``title``,
+an optional ``link`` (a log file) and ``anchor`` (a section of the HTML page). ``BREAK``
+separates lines within a cell.
 """
 
 from __future__ import annotations
@@ -11,7 +12,24 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Style = Literal["plain", "code", "strong", "failed", "fail", "warn", "ok", "muted", "improved", "regression"]
+Style = Literal[
+    "plain",
+    "code",
+    "strong",
+    "failed",
+    "fail",
+    "warn",
+    "ok",
+    "muted",
+    "improved",
+    "regression",
+    # the overview's squares, by crates recompiled (harness.report.overview.HEAT)
+    "heat-0",
+    "heat-1",
+    "heat-2",
+    "heat-3",
+    "heat-failed",
+]
 # Styles Markdown shows in bold; the others are plain text there.
 STRONG: frozenset[Style] = frozenset({"strong", "failed", "warn", "regression"})
 
@@ -22,6 +40,7 @@ class Span:
     style: Style = "plain"
     title: str = ""  # shown on hover (HTML)
     link: str = ""  # a file the text points at: a Markdown link, a path in HTML
+    anchor: str = ""  # a section of the same page the text links to (HTML only)
 
 
 Content = tuple[Span, ...]

@@ -76,7 +76,7 @@ def test_report_merges_compares_and_draws(
     assert "No regressions beyond noise." in (out / "report.md").read_text()
     page = (out / "report.html").read_text()
     assert page.count('class="cell-chart"') == 1 and "http" not in page
-    image = screenshot(out / "report.html", out / "report.png", width=1280, height=1000)
+    image = screenshot(out / "report.html", out / "report.png", width=1280, height=1600)
     assert bars(image, BLUE, 250) == 1  # the cold build, the slowest: the full 300 px
     assert bars(image, CAUSE_RGB["env"], 90) == 1  # stock's warm rebuild: PYO3_PYTHON changed
     assert bars(image, CAUSE_RGB["dep"], 190) == 1  # and its cascade to pyo3, pyo3-ext

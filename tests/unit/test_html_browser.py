@@ -10,16 +10,20 @@ from pathlib import Path
 
 from harness.model.results import RunResult
 from harness.report import html
-from tests.browser import BLUE, CAUSE_RGB, bars, screenshot
+from harness.report.html import HEAT_COLOURS
+from harness.report.overview import HEAT, overview_tables
+from harness.report.rows import text_of
+from tests.browser import BLUE, CAUSE_RGB, bars, rgb, screenshot
 from tests.png import Image
 
 
 def _shoot(result: RunResult, tmp_path: Path, name: str) -> Image:
     page = tmp_path / f"{name}.html"
     page.write_text(html.render(result), encoding="utf-8")
-    # Tall enough for the decision table and every chart (under 300 px per cell), no taller:
-    # decoding the screenshot is the slow part of these tests.
-    height = 700 + 300 * len(result.cells)
+    # Tall enough for the overview (a grid row under 40 px), the decision table and every chart
+    # (under 300 px per cell), no taller: decoding the screenshot is the slow part of these tests.
+    grid_rows = sum(len(t.rows) + 2 for t in overview_tables(result))
+    height = 900 + 40 * grid_rows + 300 * len(result.cells)
     return screenshot(page, tmp_path / f"{name}.png", width=1280, height=height)
 
 
@@ -47,3 +51,19 @@ def test_only_measured_causes_get_bars(repeated: RunResult, tmp_path: Path) -> N
     assert bars(image, CAUSE_RGB["dep"]) == 0
     assert bars(image, CAUSE_RGB["file"], 90) == 2
     assert bars(image, BLUE, 200) == 2
+
+
+def test_the_overview_colours_each_square_by_crates_recompiled(repeated: RunResult, tmp_path: Path) -> None:
+    """Each grid row is a band of its squares' colours (the rows' borders separate the bands); a
+    square is wider than 40 px, the legend's swatches 12 px."""
+    tables = overview_tables(repeated)
+    assert [t.name for t in tables] == ["overview-cold", "overview-warm", "overview-incremental"]
+    styles = [{s.style for c in row.cells[1:] for s in c} for t in tables for row in t.rows]
+    image = _shoot(repeated, tmp_path, "overview")
+    for heat in HEAT:
+        expected = sum(heat.style in row for row in styles)
+        assert bars(image, rgb(HEAT_COLOURS[heat.style][0]), 40) == expected, heat.style
+    # The recorded run: stock recompiles 3 crates on every warm rebuild, exported none.
+    warm = {text_of(row.cells[0]): text_of(row.cells[1]) for row in tables[1].rows}
+    assert [v.split(" · ")[0] for k, v in warm.items() if "stock" in k] == ["3", "3"]
+    assert [v.split(" · ")[0] for k, v in warm.items() if "exported" in k] == ["0", "0"]

@@ -1,0 +1,79 @@
+"""The overview: for each scenario, one grid of frontend x strategy (rows) by sample x pyo3
+(columns). Each square holds the crates its first attempt recompiled and cargo's seconds for
+it (wall seconds, marked, where cargo printed no time), and its style says how many crates,
+so a matrix answers "which frontend and strategy stop the churn" at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.model.results import CellResult, RunResult
+from harness.model.scenarios import SCENARIOS
+from harness.report.cells import frontend_label, sample_label
+from harness.report.rows import Content, Row, Span, Style, Table, plain
+from harness.report.stats import scenario_stats
+
+
+@dataclass(frozen=True)
+class Heat:
+    """One band of crates-recompiled counts, and its style."""
+
+    low: int
+    high: int | None  # None: no upper bound
+    style: Style
+
+    def describe(self) -> str:
+        if self.high is None:
+            return f"{self.low}+"
+        return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+
+
+HEAT = (Heat(0, 0, "heat-0"), Heat(1, 2, "heat-1"), Heat(3, 5, "heat-2"), Heat(6, None, "heat-3"))
+LEGEND = "Squares: crates recompiled · seconds (cargo's own; wall where marked), coloured by crates: " + (
+    ", ".join(h.describe() for h in HEAT) + "; grey: failed or not run."
+)
+
+
+def heat(crates: int) -> Style:
+    return next(h.style for h in HEAT if crates >= h.low and (h.high is None or crates <= h.high))
+
+
+def _column(cell: CellResult) -> str:
+    return f"{sample_label(cell)} · pyo3 {cell.pyo3}"
+
+
+def _row(cell: CellResult) -> str:
+    return f"{frontend_label(cell)} · {cell.strategy}"
+
+
+def square(cell: CellResult, scenario: str) -> Content:
+    stats = scenario_stats(cell, scenario)
+    anchor = f"cell-{cell.id}"
+    if stats is None:
+        return (Span("–", "muted", title=f"{cell.id}: {scenario} not run", anchor=anchor),)
+    if stats.first_units is None:
+        return (Span("failed", "heat-failed", title=f"{cell.id}: {scenario} failed", anchor=anchor),)
+    if stats.cargo_median is not None:
+        seconds = f"{stats.cargo_median:.1f} s"
+    else:
+        seconds = "–" if stats.median is None else f"{stats.median:.1f} s wall"
+    text = f"{stats.first_units} · {seconds}"
+    return (Span(text, heat(stats.first_units), title=f"{cell.id}: {scenario}", anchor=anchor),)
+
+
+def overview_tables(result: RunResult) -> list[Table]:
+    """One grid per scenario the run measured, in the scenarios' order."""
+    columns = list(dict.fromkeys(_column(c) for c in result.cells))
+    rows = list(dict.fromkeys(_row(c) for c in result.cells))
+    by_place = {(_row(c), _column(c)): c for c in result.cells}
+    measured = {b.scenario for c in result.cells for b in c.builds}
+    tables = []
+    for scenario in (s for s in SCENARIOS.values() if s.name in measured):
+        body = []
+        for row in rows:
+            found = [by_place.get((row, column)) for column in columns]
+            squares = [square(c, scenario.name) if c else (Span("–", "muted"),) for c in found]
+            body.append(Row((plain(row), *squares)))
+        head = (f"{scenario.label}: frontend · strategy", *columns)
+        tables.append(Table(f"overview-{scenario.name}", head, tuple(body)))
+    return tables
