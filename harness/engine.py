@@ -11,6 +11,7 @@ from pathlib import Path
 
 from harness.context import Context
 from harness.errors import HarnessError
+from harness.install.envs import executable
 from harness.install.frontends import BuildPaths, Installed
 from harness.install.provision import Wheelhouse
 from harness.install.pyo3 import CONFIG_CRATE, Pyo3
@@ -20,7 +21,7 @@ from harness.measure.causes import BuildDiff, diff
 from harness.measure.failures import diagnose
 from harness.measure.fingerprints import snapshot
 from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
-from harness.measure.wheelcheck import check_wheel
+from harness.measure.wheelcheck import check_installed, check_wheel
 from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRecord, CellResult
 from harness.model.scenarios import Scenario
 from harness.process import Completed, run
@@ -142,7 +143,8 @@ def measured_build(cr: CellRun, scenario: Scenario, installed: Installed, attemp
     source = cr.src
     if scenario.sdist and installed.frontend.builds_sdist_file:
         source = _make_sdist(cr, cr.logs / f"{scenario.name}.sdist.log")
-    paths = BuildPaths(source, outdir, cr.wheelhouse.path, cr.ctx.cache.uv_cache)
+    target_env = _target_env(cr, installed) if installed.frontend.installs else None
+    paths = BuildPaths(source, outdir, cr.wheelhouse.path, cr.ctx.cache.uv_cache, target_env)
     invocation = installed.frontend.invocation(installed, paths, options)
     added = {**invocation.env, **cr.strategy.environment(sctx)}
     # An sdist build's target dir lives in the frontend's temp dir unless the strategy moves it.
@@ -151,6 +153,7 @@ def measured_build(cr: CellRun, scenario: Scenario, installed: Installed, attemp
     )
     # The first attempt keeps the plain names (warm.log), so single runs look as they always did.
     stem = scenario.name if attempt == 0 else f"{scenario.name}.attempt{attempt}"
+    started = time.time()  # after the scenario's edit: what an installed module must be newer than
     done, explained = _measured_run(cr, invocation.argv, added, target, stem)
     record = BuildRecord(
         scenario=scenario.name,
@@ -172,8 +175,50 @@ def measured_build(cr: CellRun, scenario: Scenario, installed: Installed, attemp
     )
     if scenario.switch_python and target is not None and record.ok:
         _stale_evidence(cr, record, target, stem)
-    _check_wheel(cr, record, scenario, outdir, stem, done.output)
+    if target_env is not None:
+        edited = started if scenario.edits_source else None
+        _check_installed(cr, record, target_env, edited, stem, done.output)
+    else:
+        _check_wheel(cr, record, scenario, outdir, stem, done.output)
     return record
+
+
+def _target_env(cr: CellRun, installed: Installed) -> Path:
+    """The venv an installing frontend installs into: one per cell and interpreter, made once
+    and kept across the cell's scenarios (re-running the install is the edit loop)."""
+    root = cr.workdir / f"env-{installed.interpreter.key}"
+    if not root.exists():
+        argv: list[str | Path] = [cr.ctx.tools.script("uv"), "venv", "--no-config", "--quiet"]
+        argv += ["--python", installed.interpreter.executable, root]
+        with cr.ctx.timer.timing("setup"):
+            run(argv, cwd=cr.workdir, env={**cr.ctx.base_env, "UV_CACHE_DIR": str(cr.ctx.cache.uv_cache)})
+    return root
+
+
+def _check_installed(
+    cr: CellRun, record: BuildRecord, env_root: Path, edited: float | None, stem: str, output: str
+) -> None:
+    """Import and call the project where the frontend installed it; or say why the build failed."""
+    if not record.ok:
+        _explain_failure(record, output)
+        return
+    with cr.ctx.timer.timing("wheel-check"):
+        record.wheel = check_installed(
+            project_name(cr.src),
+            python=executable(env_root, "python"),
+            check=cr.sample.check,
+            edited_before=edited,
+            workdir=cr.workdir,
+            env=cr.ctx.base_env,
+            log=cr.logs / f"{stem}.wheel.log",
+        )
+
+
+def _explain_failure(record: BuildRecord, output: str) -> None:
+    if record.error is None:
+        missing = diagnose(output)
+        record.error = f"build failed with exit {record.returncode}" + (f": {missing}" if missing else "")
+        record.error += f"; see {record.log}"
 
 
 def _stale_evidence(cr: CellRun, record: BuildRecord, target: Path, stem: str) -> None:
@@ -213,10 +258,8 @@ def _check_wheel(
                 env={**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)},
                 log=cr.logs / f"{stem}.wheel.log",
             )
-    elif not record.ok and record.error is None:
-        missing = diagnose(output)
-        record.error = f"build failed with exit {record.returncode}" + (f": {missing}" if missing else "")
-        record.error += f"; see {record.log}"
+    elif not record.ok:
+        _explain_failure(record, output)
 
 
 def _prepare_scenario(cr: CellRun, scenario: Scenario) -> None:
@@ -285,6 +328,7 @@ def _set_up(ctx: Context, cell: Cell, result: CellResult) -> CellRun:
     if cell.strategy.preinstall:
         # pip arguments: the project's build requirements, from the wheelhouse.
         cr.extra = ("--find-links", str(cr.wheelhouse.path), *build_requirements(cr.src))
+    cell.frontend.plugin.prepare_source(cr.src)
     installed = cr.frontend()
     result.frontend_version, result.frontend_source = installed.version, installed.source
     result.frontend_patch = installed.patch_digest
@@ -304,7 +348,7 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         return result
     schedule = [(s, a) for s in cell.scenarios for a in range(cell.attempts(s))]
     for scenario, attempt in schedule:
-        if scenario.needs_other_venv and not cell.frontend.plugin.other_venv:
+        if not cell.frontend.plugin.applies(scenario):
             continue
         if result.builds and not result.builds[-1].ok:
             result.builds.append(_not_run(scenario.name, result.builds[-1].scenario, attempt=attempt))

@@ -17,7 +17,8 @@ from types import MappingProxyType
 from packaging.version import InvalidVersion, Version
 
 from harness.errors import UsageError, unknown_name
-from harness.install.envs import Interpreter, PythonEnv
+from harness.install.envs import Interpreter, PythonEnv, executable
+from harness.model.scenarios import Scenario
 from harness.pins import Pins
 
 
@@ -48,6 +49,9 @@ class BuildPaths:
     outdir: Path
     wheelhouse: Path
     uv_cache: Path
+    # Where a frontend that installs (``Frontend.installs``) puts the project: a venv the
+    # engine made on the frontend's interpreter, reused by every scenario of the cell.
+    target_env: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,18 @@ class Frontend(ABC):
     from_source: bool = False
     # Builds through an sdist only from an sdist file (pip); others make the sdist themselves.
     builds_sdist_file: bool = False
+    # Installs the project into ``BuildPaths.target_env`` (pip install, uv sync) instead of
+    # writing a wheel: the check imports it there, and re-running the command is the edit loop.
+    installs: bool = False
+
+    def applies(self, scenario: Scenario) -> bool:
+        """Whether the scenario means anything through this frontend."""
+        if scenario.needs_other_venv and not self.other_venv:
+            return False
+        return not (scenario.sdist and self.installs)
+
+    def prepare_source(self, source: Path) -> None:  # noqa: B027 (a hook: most frontends need nothing)
+        """Configure the work copy the way this frontend's users configure their projects."""
 
     def version(self, pins: Pins) -> str:
         return str(getattr(pins, self.package.replace("-", "_")))
@@ -174,8 +190,122 @@ class UvSource(Uv):
         return pins.uv_source
 
 
+_NO_ISOLATION = (
+    "an installing frontend without isolation runs the backend in the target environment, "
+    "which holds no build requirements"
+)
+
+
+def _target_python(paths: BuildPaths) -> str:
+    if paths.target_env is None:
+        raise ValueError("an installing frontend needs BuildPaths.target_env")
+    return str(executable(paths.target_env, "python"))
+
+
+class PipInstall(Pip):
+    name = "pip-install"
+    description = "pip install . into a venv (default isolation): the install path"
+    other_venv = False
+    builds_sdist_file = False
+    installs = True
+    editable = False
+
+    def unsupported(self, options: BuildOptions) -> str | None:
+        return _NO_ISOLATION if not options.isolated else super().unsupported(options)
+
+    def invocation(self, installed: Installed, paths: BuildPaths, options: BuildOptions) -> Invocation:
+        # --python: pip (this one, patched or not) installs into the target environment.
+        argv = [str(installed.env.python), "-m", "pip", "--python", _target_python(paths), "install"]
+        argv += ["--no-index", "--find-links", str(paths.wheelhouse)]
+        argv += [f"--use-feature={f}" for f in self.features] + ["-v"]
+        return Invocation(argv=[*argv, *(["-e"] if self.editable else []), str(paths.source)])
+
+
+class PipInstallEditable(PipInstall):
+    name = "pip-install-e"
+    description = "pip install -e . into a venv (default isolation): the edit loop"
+    editable = True
+
+
+class PipVenvInstall(PipInstall):
+    name = "pip-venv-install"
+    description = "pip install . --use-feature=venv-isolation into a venv: the install path"
+    features = ("venv-isolation",)
+
+
+class PipVenvInstallEditable(PipVenvInstall):
+    name = "pip-venv-install-e"
+    description = "pip install -e . --use-feature=venv-isolation into a venv: the edit loop"
+    editable = True
+
+
+class UvPipInstallEditable(Uv):
+    name = "uv-pip-install-e"
+    description = "uv pip install -e . into a venv: the edit loop"
+    installs = True
+
+    def unsupported(self, options: BuildOptions) -> str | None:
+        return _NO_ISOLATION if not options.isolated else super().unsupported(options)
+
+    def invocation(self, installed: Installed, paths: BuildPaths, options: BuildOptions) -> Invocation:
+        uv = installed.tool or installed.env.script("uv")
+        argv = [str(uv), "pip", "install", "--no-progress"]
+        argv += ["--config-file", str(options.uv_config)] if options.uv_config else ["--no-config"]
+        argv += ["--python", _target_python(paths), "--no-index", "--find-links", str(paths.wheelhouse)]
+        return Invocation(argv=[*argv, "-e", str(paths.source)], env={"UV_CACHE_DIR": str(paths.uv_cache)})
+
+
+# What maturin's documentation has maturin projects put in pyproject.toml so that `uv sync`
+# rebuilds the extension when its Rust sources change (uv otherwise reinstalls nothing).
+UV_CACHE_KEYS = 'cache-keys = [{ file = "pyproject.toml" }, { file = "**/Cargo.toml" }, { file = "**/*.rs" }]'
+
+
+class UvSync(Uv):
+    name = "uv-sync"
+    description = "uv sync with tool.uv cache-keys on the Rust sources: the edit loop of a uv project"
+    installs = True
+
+    def unsupported(self, options: BuildOptions) -> str | None:
+        return _NO_ISOLATION if not options.isolated else super().unsupported(options)
+
+    def prepare_source(self, source: Path) -> None:
+        pyproject = source / "pyproject.toml"
+        text = pyproject.read_text(encoding="utf-8")
+        if "cache-keys" in text:
+            return  # the project configured its own
+        if "[tool.uv]\n" in text:
+            text = text.replace("[tool.uv]\n", f"[tool.uv]\n{UV_CACHE_KEYS}\n", 1)
+        else:
+            text = text.rstrip("\n") + f"\n\n[tool.uv]\n{UV_CACHE_KEYS}\n"
+        pyproject.write_text(text, encoding="utf-8")
+
+    def invocation(self, installed: Installed, paths: BuildPaths, options: BuildOptions) -> Invocation:
+        uv = installed.tool or installed.env.script("uv")
+        argv = [str(uv), "sync", "--no-progress"]
+        argv += ["--config-file", str(options.uv_config)] if options.uv_config else ["--no-config"]
+        argv += ["--project", str(paths.source), "--python", str(installed.env.python)]
+        argv += ["--no-index", "--find-links", str(paths.wheelhouse)]
+        env = {"UV_CACHE_DIR": str(paths.uv_cache), "UV_PROJECT_ENVIRONMENT": str(paths.target_env)}
+        return Invocation(argv=argv, env=env)
+
+
 FRONTENDS: Mapping[str, Frontend] = MappingProxyType(
-    {f.name: f for f in (Pip(), PipVenv(), Build(), Uv(), UvSource())}
+    {
+        f.name: f
+        for f in (
+            Pip(),
+            PipVenv(),
+            Build(),
+            Uv(),
+            UvSource(),
+            PipInstall(),
+            PipInstallEditable(),
+            PipVenvInstall(),
+            PipVenvInstallEditable(),
+            UvPipInstallEditable(),
+            UvSync(),
+        )
+    }
 )
 DEFAULT_FRONTENDS = ("pip", "pip-venv", "build", "uv")
 

@@ -134,6 +134,8 @@ def _wheel(evidence: Evidence) -> Verdict | None:
     if not wheels:
         return None
     for build, wheel in wheels:
+        if wheel.fresh is False:
+            return Verdict("wheel", "fail", f"{build.scenario}: the installed module predates the edit")
         if not wheel.ok:
             return Verdict("wheel", "fail", f"{build.scenario}: the wheel did not import and work")
         if wheel.fits is False:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from collections.abc import Mapping
@@ -86,3 +87,55 @@ def check_wheel(
             return Wheel(wheel.name, wheel_tags(wheel.name), False, modules, detail, fits)
     log.write_text("\n".join(transcript), encoding="utf-8")
     return Wheel(wheel.name, wheel_tags(wheel.name), True, modules, transcript[-1].strip()[-500:], fits)
+
+
+# Run in the target environment: the distribution's importable top-level names and the
+# modification times of its extension modules, from its installed RECORD.
+_INSTALLED = """
+import importlib.metadata as md, json, os, sys
+names, extensions = set(), {}
+for f in md.distribution(sys.argv[1]).files or []:
+    top = f.parts[0]
+    if top.endswith((".dist-info", ".data")) or top == ".." or f.suffix == ".pth":
+        continue
+    if len(f.parts) > 1 or f.suffix in (".py", ".so", ".pyd"):
+        names.add(top.split(".")[0])
+    if f.suffix in (".so", ".pyd"):
+        path = str(f.locate())
+        extensions[path] = os.stat(path).st_mtime
+print(json.dumps({"modules": sorted(names), "extensions": extensions}))
+"""
+
+
+def check_installed(
+    distribution: str,
+    *,
+    python: Path,
+    check: str | None,
+    edited_before: float | None,
+    workdir: Path,
+    env: Mapping[str, str],
+    log: Path,
+) -> Wheel:
+    """The project as an installing frontend left it in ``python``'s environment: importable,
+    working, and after an edit (``edited_before``: a time after the edit, before the build)
+    holding extension modules written since."""
+    what = f"{distribution} installed in {python.parent.parent}"
+    found = run([python, "-c", _INSTALLED, distribution], cwd=workdir, env=env, check=False)
+    transcript = [f"$ {python} -c <list the installed files> {distribution}\n{found.output}"]
+    try:
+        listed = json.loads(found.output.strip().splitlines()[-1])
+        modules, extensions = list(listed["modules"]), dict(listed["extensions"])
+    except (IndexError, ValueError, KeyError, TypeError):
+        log.write_text("\n".join(transcript), encoding="utf-8")
+        return Wheel(what, "installed", False, [], found.output.strip()[-2000:])
+    fresh = None if edited_before is None else all(t >= edited_before for t in extensions.values())
+    code = "".join(f"import {m}\n" for m in modules) + (check or "") + "print('wheel check passed')\n"
+    done = run([python, "-c", code], cwd=workdir, env=env, check=False)
+    transcript.append(f"$ {python} -c <import and call>\n{done.output}")
+    log.write_text("\n".join(transcript), encoding="utf-8")
+    detail = done.output.strip()[-2000:] if done.returncode else done.output.strip()[-500:]
+    if fresh is False:
+        stale = sorted(p for p, t in extensions.items() if t < (edited_before or 0.0))
+        detail = f"installed extension modules older than the edit: {', '.join(stale)}"
+    return Wheel(what, "installed", done.returncode == 0 and fresh is not False, modules, detail, None, fresh)

@@ -40,6 +40,9 @@ class Wheel:
     # Whether one of the wheel's tags is among those the interpreter it was checked on accepts
     # (packaging's sys_tags, computed in that interpreter); None: not known (older files).
     fits: bool | None = None
+    # An installing frontend after an edit: whether every installed extension module was written
+    # after the edit (False: the edit loop left a stale module); None: not an edit, or a wheel.
+    fresh: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,55 @@
+"""The edit loop through the install paths: `pip install -e .` (both pip isolation modes),
+`uv pip install -e .` and `uv sync` (with the cache keys maturin projects set), each re-run after
+an edit of the extension's source, into one venv per cell; the installed module is imported,
+called, and must have been written after the edit."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+
+pytestmark = pytest.mark.e2e
+
+CHURNING = ("pip-venv-install-e", "uv-pip-install-e", "uv-sync")  # a fresh build env per install
+FRONTENDS = (*CHURNING, "pip-install-e")  # pip's default isolation: pip's own, stable interpreter
+
+
+@pytest.fixture(scope="module")
+def run(module_dir: Path) -> Run:
+    args = ["--frontend", ",".join(FRONTENDS), "--strategy", "stock,frontend-patch", "--sample", "pyo3-ext"]
+    return run_harness([*args, "--pyo3", "0.29.2", "--scenario", "warm,incremental"], module_dir)
+
+
+def test_every_install_imports_and_the_edit_reaches_the_installed_module(run: Run) -> None:
+    assert run.returncode == 0, run.output[-3000:]
+    assert len(run.result.cells) == 2 * len(FRONTENDS)
+    assert_every_wheel_works(run)
+    for cell in run.result.cells:
+        edited = cell.build("incremental")
+        assert edited is not None and edited.wheel is not None
+        assert edited.wheel.tags == "installed" and edited.wheel.fresh is True, cell.id
+
+
+@pytest.mark.parametrize("frontend", CHURNING)
+def test_stock_recompiles_the_chain_on_every_edit_and_the_patch_set_only_the_edited_crate(
+    run: Run, frontend: str
+) -> None:
+    stock = run.build(frontend, "stock", "pyo3-ext", "incremental")
+    assert {"pyo3-ffi", "pyo3", "pyo3-ext"} <= set(stock.rebuilt)
+    root = next(c for c in stock.causes if c.kind != "dep")
+    assert (root.kind, root.var) == ("env", "PYO3_PYTHON")
+    patched = run.build(frontend, "frontend-patch", "pyo3-ext", "incremental")
+    assert patched.rebuilt == ["pyo3-ext"]
+
+
+def test_uv_sync_reinstalls_nothing_when_nothing_changed(run: Run) -> None:
+    # Its cache keys (pyproject.toml, Cargo.toml, *.rs) are unchanged: no build, so no cargo run.
+    for strategy in ("stock", "frontend-patch"):
+        warm = run.build("uv-sync", strategy, "pyo3-ext", "warm")
+        assert warm.rebuilt == [] and warm.reran == [] and warm.cargo_seconds is None
+
+
+def test_pip_default_isolation_keeps_its_interpreter_and_does_not_churn(run: Run) -> None:
+    for strategy in ("stock", "frontend-patch"):
+        assert run.build("pip-install-e", strategy, "pyo3-ext", "incremental").rebuilt == ["pyo3-ext"]
