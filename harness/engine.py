@@ -6,30 +6,29 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
+from harness.cellrun import CellRun
 from harness.context import Context
 from harness.errors import HarnessError
-from harness.install.envs import executable
 from harness.install.frontends import BuildPaths, Installed
-from harness.install.provision import Wheelhouse
 from harness.install.pyo3 import CONFIG_CRATE, Pyo3
 from harness.measure.cargo_log import compiled_from_log
 from harness.measure.cargo_time import cargo_seconds
 from harness.measure.causes import BuildDiff, diff
-from harness.measure.failures import diagnose
 from harness.measure.fingerprints import snapshot
 from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
-from harness.measure.wheelcheck import check_installed, check_wheel
 from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRecord, CellResult
 from harness.model.scenarios import Scenario
 from harness.process import Completed, run
+from harness.products import check_built_wheel, check_installed_project, make_sdist, target_env
 from harness.selection import Cell
+from harness.workbench.ci_cache import as_ci_job
 from harness.workbench.project import build_requirements, project_name
 from harness.workbench.pyo3_config import stale_evidence
-from harness.workbench.samples import SAMPLES, Sample
-from harness.workbench.strategies import Strategy, StrategyContext
+from harness.workbench.samples import SAMPLES
+from harness.workbench.strategies import StrategyContext
 from harness.workbench.workcopy import (
     add_patch_overrides,
     fetch_crates,
@@ -42,51 +41,6 @@ from harness.workbench.workcopy import (
 Progress = Callable[[str, Mapping[str, object]], None]
 
 
-@dataclass
-class CellRun:
-    """One cell being built: where it works, and what all its builds share."""
-
-    ctx: Context
-    cell: Cell
-    workdir: Path
-    logs: Path
-    wheelhouse: Wheelhouse
-    extra: tuple[str, ...] = ()  # installed beside the frontend (no-isolation strategies)
-
-    @property
-    def src(self) -> Path:
-        return self.workdir / "src"
-
-    @property
-    def sample(self) -> Sample:
-        return self.cell.sample.sample
-
-    @property
-    def strategy(self) -> Strategy:
-        return self.cell.strategy
-
-    def frontend(self, scenario: Scenario | None = None) -> Installed:
-        return self.ctx.frontend(
-            self.cell.frontend,
-            patched=self.strategy.frontend_patch,
-            other=scenario is not None and scenario.needs_other_venv,
-            extra=self.extra,
-            switched=scenario is not None and scenario.switch_python,
-        )
-
-    def strategy_context(self, installed: Installed) -> StrategyContext:
-        needs = self.strategy.needs_config_file
-        config = self.ctx.config_file(self.src, installed.interpreter, self.logs) if needs else None
-        return StrategyContext(
-            frontend_python=installed.interpreter, workdir=self.workdir, pyo3_config=config
-        )
-
-
-def _newest_wheel(outdir: Path) -> Path | None:
-    wheels = sorted(outdir.glob("*.whl"), key=lambda p: p.stat().st_mtime_ns)
-    return wheels[-1] if wheels else None
-
-
 def _build_env(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
     return {
         **ctx.base_env,
@@ -96,21 +50,6 @@ def _build_env(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         **extra,
     }
-
-
-def _make_sdist(cr: CellRun, log: Path) -> Path:
-    """An sdist of the work copy, for frontends that build from an sdist file (pip)."""
-    ctx, outdir = cr.ctx, cr.workdir / "sdist"
-    shutil.rmtree(outdir, ignore_errors=True)
-    argv: list[str | Path] = [ctx.tools.script("uv"), "build", "--sdist", "--no-config", "--no-progress"]
-    argv += ["--out-dir", outdir, "--no-index", "--find-links", cr.wheelhouse.path, cr.src]
-    env = {**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)}
-    with ctx.timer.timing("setup"):
-        run(argv, cwd=cr.src, env=env, log=log)
-    made = sorted(outdir.glob("*.tar.gz"))
-    if not made:
-        raise HarnessError(f"uv build --sdist made no sdist in {outdir}; see {log}")
-    return made[0]
 
 
 def _measured_run(
@@ -142,9 +81,9 @@ def measured_build(cr: CellRun, scenario: Scenario, installed: Installed, attemp
     options = replace(cr.strategy.options(sctx), sdist=scenario.sdist)
     source = cr.src
     if scenario.sdist and installed.frontend.builds_sdist_file:
-        source = _make_sdist(cr, cr.logs / f"{scenario.name}.sdist.log")
-    target_env = _target_env(cr, installed) if installed.frontend.installs else None
-    paths = BuildPaths(source, outdir, cr.wheelhouse.path, cr.ctx.cache.uv_cache, target_env)
+        source = make_sdist(cr, cr.logs / f"{scenario.name}.sdist.log")
+    env_root = target_env(cr, installed) if installed.frontend.installs else None
+    paths = BuildPaths(source, outdir, cr.wheelhouse.path, cr.ctx.cache.uv_cache, env_root)
     invocation = installed.frontend.invocation(installed, paths, options)
     added = {**invocation.env, **cr.strategy.environment(sctx)}
     # An sdist build's target dir lives in the frontend's temp dir unless the strategy moves it.
@@ -175,50 +114,12 @@ def measured_build(cr: CellRun, scenario: Scenario, installed: Installed, attemp
     )
     if scenario.switch_python and target is not None and record.ok:
         _stale_evidence(cr, record, target, stem)
-    if target_env is not None:
+    if env_root is not None:
         edited = started if scenario.edits_source else None
-        _check_installed(cr, record, target_env, edited, stem, done.output)
+        check_installed_project(cr, record, env_root, edited, stem, done.output)
     else:
-        _check_wheel(cr, record, scenario, outdir, stem, done.output)
+        check_built_wheel(cr, record, scenario, outdir, stem, done.output)
     return record
-
-
-def _target_env(cr: CellRun, installed: Installed) -> Path:
-    """The venv an installing frontend installs into: one per cell and interpreter, made once
-    and kept across the cell's scenarios (re-running the install is the edit loop)."""
-    root = cr.workdir / f"env-{installed.interpreter.key}"
-    if not root.exists():
-        argv: list[str | Path] = [cr.ctx.tools.script("uv"), "venv", "--no-config", "--quiet"]
-        argv += ["--python", installed.interpreter.executable, root]
-        with cr.ctx.timer.timing("setup"):
-            run(argv, cwd=cr.workdir, env={**cr.ctx.base_env, "UV_CACHE_DIR": str(cr.ctx.cache.uv_cache)})
-    return root
-
-
-def _check_installed(
-    cr: CellRun, record: BuildRecord, env_root: Path, edited: float | None, stem: str, output: str
-) -> None:
-    """Import and call the project where the frontend installed it; or say why the build failed."""
-    if not record.ok:
-        _explain_failure(record, output)
-        return
-    with cr.ctx.timer.timing("wheel-check"):
-        record.wheel = check_installed(
-            project_name(cr.src),
-            python=executable(env_root, "python"),
-            check=cr.sample.check,
-            edited_before=edited,
-            workdir=cr.workdir,
-            env=cr.ctx.base_env,
-            log=cr.logs / f"{stem}.wheel.log",
-        )
-
-
-def _explain_failure(record: BuildRecord, output: str) -> None:
-    if record.error is None:
-        missing = diagnose(output)
-        record.error = f"build failed with exit {record.returncode}" + (f": {missing}" if missing else "")
-        record.error += f"; see {record.log}"
 
 
 def _stale_evidence(cr: CellRun, record: BuildRecord, target: Path, stem: str) -> None:
@@ -237,37 +138,23 @@ def _stale_evidence(cr: CellRun, record: BuildRecord, target: Path, stem: str) -
         )
 
 
-def _check_wheel(
-    cr: CellRun, record: BuildRecord, scenario: Scenario, outdir: Path, stem: str, output: str
-) -> None:
-    """Install the wheel on the interpreter it was built for and call it; or say why the build failed."""
-    ctx = cr.ctx
-    wheel = _newest_wheel(outdir) if record.ok else None
-    if record.ok and wheel is None:
-        record.ok, record.error = False, "the frontend exited 0 but produced no wheel"
-    if wheel is not None:
-        python = ctx.switched().interpreter if scenario.switch_python else ctx.interpreter
-        with ctx.timer.timing("wheel-check"):
-            record.wheel = check_wheel(
-                wheel,
-                uv=ctx.tools.script("uv"),
-                python=python.executable,
-                wheelhouse=cr.wheelhouse.path,
-                check=cr.sample.check,
-                workdir=cr.workdir,
-                env={**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)},
-                log=cr.logs / f"{stem}.wheel.log",
-            )
-    elif not record.ok:
-        _explain_failure(record, output)
-
-
-def _prepare_scenario(cr: CellRun, scenario: Scenario) -> None:
+def _prepare_scenario(cr: CellRun, scenario: Scenario, installed: Installed) -> None:
     if scenario.wipes_target:
         shutil.rmtree(root_manifest(cr.src).parent / "target", ignore_errors=True)
     if scenario.edits_source:
         with (cr.src / cr.sample.edit).open("a", encoding="utf-8") as handle:
             handle.write(f"\n// pyo3-frontend-harness: {scenario.name} edit at {time.time_ns()}\n")
+    if scenario.ci_restore:
+        manifest = root_manifest(cr.src)
+        target = cr.strategy.target_dir(cr.strategy_context(installed)) or manifest.parent / "target"
+        with cr.ctx.timer.timing("setup"):
+            as_ci_job(
+                manifest,
+                target,
+                cr.workdir / "ci-cache",
+                env=_build_env(cr.ctx, {}),
+                log=cr.logs / f"{scenario.name}.cache.log",
+            )
 
 
 def _prepare_work_copy(cr: CellRun) -> Pyo3:
@@ -357,7 +244,7 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         try:
             runner = cr.frontend(scenario)
             # Every attempt prepares afresh: an incremental attempt appends its own line to lib.rs.
-            _prepare_scenario(cr, scenario)
+            _prepare_scenario(cr, scenario, runner)
             record = measured_build(cr, scenario, runner, attempt)
         except HarnessError as exc:
             result.builds.append(_not_run(scenario.name, "setup", str(exc), attempt=attempt))

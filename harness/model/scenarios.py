@@ -33,6 +33,9 @@ class Scenario:
     sdist: bool = False
     # Rebuilds with the frontend on a second base interpreter (the stale-cache check).
     switch_python: bool = False
+    # Starts as a CI job does: the target dir pruned, saved and restored as Swatinem/rust-cache
+    # does, around a fresh checkout (new mtimes on every source file).
+    ci_restore: bool = False
     columns: Columns = "both"
     always_shown: bool = False  # its columns appear even when no cell ran it
     headline: bool = False  # the rebuild the decision table and the root-cause column are about
@@ -77,6 +80,14 @@ SCENARIOS: Mapping[str, Scenario] = MappingProxyType(
                 short="Incr.",
                 edits_source=True,
                 always_shown=True,
+            ),
+            Scenario(
+                "ci-restore",
+                "a CI job after an earlier one: the target dir pruned and cached as Swatinem/"
+                "rust-cache v2.9.2 does, a fresh checkout (new mtimes), the cache restored, a build",
+                "CI restore",
+                short="CI",
+                ci_restore=True,
             ),
             Scenario(
                 "other-venv",

@@ -21,11 +21,17 @@ The cache (actions/cache, a tar archive) keeps mtimes; a new checkout gives the 
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from harness.errors import HarnessError
+from harness.process import run
 
 # src/workspace.ts SAVE_TARGETS: the target kinds whose names are kept.
 SAVE_TARGETS = frozenset({"lib", "cdylib", "dylib", "rlib", "staticlib", "proc-macro"})
@@ -132,3 +138,38 @@ def restore(archive: Path, target: Path) -> None:
     """Put the saved copy back at ``target``, mtimes included."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(archive, target, symlinks=True, copy_function=shutil.copy2)
+
+
+def _metadata(manifest: Path, env: Mapping[str, str], log: Path) -> dict[str, Any]:
+    """``cargo metadata --all-features --format-version 1``, as rust-cache's save step runs it."""
+    argv = ["cargo", "metadata", "--all-features", "--format-version", "1", "--manifest-path", str(manifest)]
+    done = run(argv, cwd=manifest.parent, env=env, log=log, check=False)
+    line = next((ln for ln in done.output.splitlines() if ln.startswith("{")), "")
+    try:
+        data: dict[str, Any] = json.loads(line)
+        return data
+    except ValueError:
+        raise HarnessError(
+            f"cargo metadata for {manifest} failed (exit {done.returncode}); see {log}"
+        ) from None
+
+
+def _checkout_afresh(source: Path, target: Path) -> None:
+    """Every file of the work copy gets a new mtime, as a new checkout's files do."""
+    now = time.time()
+    for path in source.rglob("*"):
+        if path.is_file() and not path.is_symlink() and target not in path.parents:
+            os.utime(path, (now, now))
+
+
+def as_ci_job(manifest: Path, target: Path, archive: Path, *, env: Mapping[str, str], log: Path) -> int:
+    """What a CI job starts from after an earlier job built this project: the target dir pruned
+    and saved as rust-cache's save step does, a fresh checkout, the saved dir restored. Returns
+    how many entries the pruning removed."""
+    metadata = _metadata(manifest, env, log)
+    packages = packages_outside(metadata, Path(str(metadata["workspace_root"])))
+    removed = prune(target, packages) if target.is_dir() else []
+    save(target, archive)
+    _checkout_afresh(manifest.parent, target)
+    restore(archive, target)
+    return len(removed)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.model.scenarios import SCENARIOS
 from harness.pins import load_pins
 
 PYO3 = load_pins().pyo3_versions
@@ -20,7 +21,7 @@ PYO3 = load_pins().pyo3_versions
         (["run", "--pyo3", "0.1.0"], f"unknown pyo3 version '0.1.0'; accepted: {', '.join(PYO3)}"),
         (
             ["run", "--scenario", "hot"],
-            "unknown scenario 'hot'; accepted: cold, warm, incremental, other-venv",
+            f"unknown scenario 'hot'; accepted: {', '.join(SCENARIOS)}",
         ),
         (["run", "--project", ".", "--sample", "pyo3-ext"], "--project and --sample are exclusive"),
         (["run", "--repeat", "0"], "--repeat takes a whole number of attempts, 1 or more; got '0'"),

@@ -1,0 +1,54 @@
+"""One cell being built: its context, work dir, logs and wheelhouse, shared by all its builds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.context import Context
+from harness.install.frontends import Installed
+from harness.install.provision import Wheelhouse
+from harness.model.scenarios import Scenario
+from harness.selection import Cell
+from harness.workbench.samples import Sample
+from harness.workbench.strategies import Strategy, StrategyContext
+
+
+@dataclass
+class CellRun:
+    """One cell being built: where it works, and what all its builds share."""
+
+    ctx: Context
+    cell: Cell
+    workdir: Path
+    logs: Path
+    wheelhouse: Wheelhouse
+    extra: tuple[str, ...] = ()  # installed beside the frontend (no-isolation strategies)
+
+    @property
+    def src(self) -> Path:
+        return self.workdir / "src"
+
+    @property
+    def sample(self) -> Sample:
+        return self.cell.sample.sample
+
+    @property
+    def strategy(self) -> Strategy:
+        return self.cell.strategy
+
+    def frontend(self, scenario: Scenario | None = None) -> Installed:
+        return self.ctx.frontend(
+            self.cell.frontend,
+            patched=self.strategy.frontend_patch,
+            other=scenario is not None and scenario.needs_other_venv,
+            extra=self.extra,
+            switched=scenario is not None and scenario.switch_python,
+        )
+
+    def strategy_context(self, installed: Installed) -> StrategyContext:
+        needs = self.strategy.needs_config_file
+        config = self.ctx.config_file(self.src, installed.interpreter, self.logs) if needs else None
+        return StrategyContext(
+            frontend_python=installed.interpreter, workdir=self.workdir, pyo3_config=config
+        )

@@ -1,0 +1,102 @@
+"""What a build made, checked: the wheel installed on the interpreter it was built for and
+called, or the project where an installing frontend put it; and, before a build, the sdist a
+pip build starts from and the venv an installing frontend installs into."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from harness.cellrun import CellRun
+from harness.errors import HarnessError
+from harness.install.envs import executable
+from harness.install.frontends import Installed
+from harness.measure.failures import diagnose
+from harness.measure.wheelcheck import check_installed, check_wheel
+from harness.model.results import BuildRecord
+from harness.model.scenarios import Scenario
+from harness.process import run
+from harness.workbench.project import project_name
+
+
+def _newest_wheel(outdir: Path) -> Path | None:
+    wheels = sorted(outdir.glob("*.whl"), key=lambda p: p.stat().st_mtime_ns)
+    return wheels[-1] if wheels else None
+
+
+def make_sdist(cr: CellRun, log: Path) -> Path:
+    """An sdist of the work copy, for frontends that build from an sdist file (pip)."""
+    ctx, outdir = cr.ctx, cr.workdir / "sdist"
+    shutil.rmtree(outdir, ignore_errors=True)
+    argv: list[str | Path] = [ctx.tools.script("uv"), "build", "--sdist", "--no-config", "--no-progress"]
+    argv += ["--out-dir", outdir, "--no-index", "--find-links", cr.wheelhouse.path, cr.src]
+    env = {**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)}
+    with ctx.timer.timing("setup"):
+        run(argv, cwd=cr.src, env=env, log=log)
+    made = sorted(outdir.glob("*.tar.gz"))
+    if not made:
+        raise HarnessError(f"uv build --sdist made no sdist in {outdir}; see {log}")
+    return made[0]
+
+
+def target_env(cr: CellRun, installed: Installed) -> Path:
+    """The venv an installing frontend installs into: one per cell and interpreter, made once
+    and kept across the cell's scenarios (re-running the install is the edit loop)."""
+    root = cr.workdir / f"env-{installed.interpreter.key}"
+    if not root.exists():
+        argv: list[str | Path] = [cr.ctx.tools.script("uv"), "venv", "--no-config", "--quiet"]
+        argv += ["--python", installed.interpreter.executable, root]
+        with cr.ctx.timer.timing("setup"):
+            run(argv, cwd=cr.workdir, env={**cr.ctx.base_env, "UV_CACHE_DIR": str(cr.ctx.cache.uv_cache)})
+    return root
+
+
+def check_built_wheel(
+    cr: CellRun, record: BuildRecord, scenario: Scenario, outdir: Path, stem: str, output: str
+) -> None:
+    """Install the wheel on the interpreter it was built for and call it; or say why the build failed."""
+    ctx = cr.ctx
+    wheel = _newest_wheel(outdir) if record.ok else None
+    if record.ok and wheel is None:
+        record.ok, record.error = False, "the frontend exited 0 but produced no wheel"
+    if wheel is not None:
+        python = ctx.switched().interpreter if scenario.switch_python else ctx.interpreter
+        with ctx.timer.timing("wheel-check"):
+            record.wheel = check_wheel(
+                wheel,
+                uv=ctx.tools.script("uv"),
+                python=python.executable,
+                wheelhouse=cr.wheelhouse.path,
+                check=cr.sample.check,
+                workdir=cr.workdir,
+                env={**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)},
+                log=cr.logs / f"{stem}.wheel.log",
+            )
+    elif not record.ok:
+        explain_failure(record, output)
+
+
+def check_installed_project(
+    cr: CellRun, record: BuildRecord, env_root: Path, edited: float | None, stem: str, output: str
+) -> None:
+    """Import and call the project where the frontend installed it; or say why the build failed."""
+    if not record.ok:
+        explain_failure(record, output)
+        return
+    with cr.ctx.timer.timing("wheel-check"):
+        record.wheel = check_installed(
+            project_name(cr.src),
+            python=executable(env_root, "python"),
+            check=cr.sample.check,
+            edited_before=edited,
+            workdir=cr.workdir,
+            env=cr.ctx.base_env,
+            log=cr.logs / f"{stem}.wheel.log",
+        )
+
+
+def explain_failure(record: BuildRecord, output: str) -> None:
+    if record.error is None:
+        missing = diagnose(output)
+        record.error = f"build failed with exit {record.returncode}" + (f": {missing}" if missing else "")
+        record.error += f"; see {record.log}"
