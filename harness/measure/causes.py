@@ -68,8 +68,15 @@ def _deps(unit: Unit) -> dict[tuple[int, str], str]:
 def _watched_files(unit: Unit, package_root: Path | None, target_dir: Path) -> list[Path]:
     files: list[Path] = []
     for entry in unit.fingerprint.get("local", []):
-        if isinstance(entry, dict) and "RerunIfChanged" in entry and package_root is not None:
-            files.extend(package_root / p for p in entry["RerunIfChanged"].get("paths", []))
+        if not isinstance(entry, dict) or "RerunIfChanged" not in entry:
+            continue
+        for watched in map(Path, entry["RerunIfChanged"].get("paths", [])):
+            # An absolute path (pyo3's PYO3_CONFIG_FILE, maturin's config under target/) needs
+            # no package root: a registry crate's build script watches such files too.
+            if watched.is_absolute():
+                files.append(watched)
+            elif package_root is not None:
+                files.append(package_root / watched)
     if unit.dep_info is not None:
         for path_type, path in unit.dep_info.files:
             candidate = Path(path)

@@ -37,3 +37,16 @@ def test_stock_rebuilds_the_chain_for_the_new_environment_and_the_patch_set_does
     assert any(c.kind == "env" and c.var == "PYO3_PYTHON" for c in stock.causes)
     patched = run.build("build", "frontend-patch", "pyo3-ext", "ci-restore")
     assert not set(patched.rebuilt) & set(PYO3_CHAIN), patched.causes
+
+
+@pytest.mark.parametrize("strategy", ["stock", "frontend-patch"])
+def test_abi3_rebuilds_the_chain_because_the_cache_dropped_maturins_config_file(
+    run: Run, strategy: str
+) -> None:
+    """rust-cache prunes every file at target/'s top levels, maturin's pyo3 config among them;
+    the build writes it again, newer, and pyo3-ffi's build script watches it: with or without
+    the patch set, an abi3 project that is fresh locally rebuilds the chain in CI."""
+    restored = run.build("build", strategy, "pyo3-ext-abi3", "ci-restore")
+    [root] = [c for c in restored.causes if c.kind not in ("dep", "new")]
+    assert (root.unit, root.kind) == ("pyo3-ffi", "file")
+    assert root.path is not None and "/target/maturin/pyo3-config-" in root.path

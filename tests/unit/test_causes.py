@@ -128,3 +128,28 @@ def test_several_build_scripts_named_alike_keep_their_own_causes(fixtures: Path)
         assert not [c for c in result.causes if c.kind == "unknown"]
         [root] = result.root_causes
         assert (root.unit, root.kind, root.var) == ("pyo3-ffi", "env", "PYO3_PYTHON")
+
+
+def test_a_registry_crate_watching_an_absolute_file_is_rebuilt_for_that_file(
+    fixtures: Path, tmp_path: Path
+) -> None:
+    """Recorded from the ci-restore scenario (build, stock, pyo3-ext-abi3): rust-cache pruned
+    maturin's pyo3 config file from target/, the build wrote it again, and pyo3-ffi's build
+    script, which watches it by absolute path (PYO3_CONFIG_FILE), re-ran. pyo3-ffi is a registry
+    crate: no package root, yet the file is its cause."""
+    text = (fixtures / "ci-restore-abi3.fingerprints.json").read_text()
+    recorded = (
+        "/work/rec/e2e1/tmp/popen-gw1/test_ci_restore0/work/build--stock--pyo3-ext-abi3--pyo3-0.29.2/src"
+    )
+    config = tmp_path / "src" / "target" / "maturin" / "pyo3-config-x86_64-unknown-linux-gnu-3.11-abi3.txt"
+    config.parent.mkdir(parents=True)
+    config.write_text("implementation=CPython\n")  # written now: newer than the recorded run
+    data = json.loads(text.replace(recorded, str(tmp_path / "src")))
+    result = diff(Snapshot.from_json(data["before"]), Snapshot.from_json(data["after"]), {})
+    [root] = [c for c in result.causes if c.kind not in ("dep", "new")]
+    assert (root.unit, root.unit_kind, root.kind, root.path) == (
+        "pyo3-ffi",
+        "run-build-script",
+        "file",
+        str(config),
+    )
