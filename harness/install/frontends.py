@@ -249,7 +249,8 @@ class UvPipInstallEditable(Uv):
 
     def invocation(self, installed: Installed, paths: BuildPaths, options: BuildOptions) -> Invocation:
         uv = installed.tool or installed.env.script("uv")
-        argv = [str(uv), "pip", "install", "--no-progress"]
+        # -v: without it uv keeps the backend's (and so cargo's) output out of the log.
+        argv = [str(uv), "pip", "install", "-v", "--no-progress"]
         argv += ["--config-file", str(options.uv_config)] if options.uv_config else ["--no-config"]
         argv += ["--python", _target_python(paths), "--no-index", "--find-links", str(paths.wheelhouse)]
         return Invocation(argv=[*argv, "-e", str(paths.source)], env={"UV_CACHE_DIR": str(paths.uv_cache)})
@@ -281,7 +282,7 @@ class UvSync(Uv):
 
     def invocation(self, installed: Installed, paths: BuildPaths, options: BuildOptions) -> Invocation:
         uv = installed.tool or installed.env.script("uv")
-        argv = [str(uv), "sync", "--no-progress"]
+        argv = [str(uv), "sync", "-v", "--no-progress"]  # -v: the backend's output, as above
         argv += ["--config-file", str(options.uv_config)] if options.uv_config else ["--no-config"]
         argv += ["--project", str(paths.source), "--python", str(installed.env.python)]
         argv += ["--no-index", "--find-links", str(paths.wheelhouse)]
