@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-# cargo prints "{secs}.{hundredths}s" under a minute and "{m}m {ss}s" from a minute on.
+# cargo prints "{secs}.{hundredths}s" under a minute and "{m}m {ss}s" from a minute on; uv's
+# verbose mode (uv pip install -v, uv sync -v) prefixes the backend's lines with "DEBUG".
 _FINISHED = re.compile(
-    r"^\s*Finished\b.*? in (?:(?P<minutes>\d+)m (?P<whole>\d+)s|(?P<seconds>\d+(?:\.\d+)?)s)\s*$",
+    r"^(?:DEBUG)?\s*Finished\b.*? in (?:(?P<minutes>\d+)m (?P<whole>\d+)s|(?P<seconds>\d+(?:\.\d+)?)s)\s*$",
     re.MULTILINE,
 )
 
