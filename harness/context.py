@@ -11,7 +11,8 @@ from pathlib import Path
 from harness.files import digest
 from harness.install.cache import Cache
 from harness.install.envs import Interpreter, PythonEnv
-from harness.install.frontends import FrontendSpec, Installed
+from harness.install.frontend_spec import FrontendSpec
+from harness.install.frontends import Installed
 from harness.install.provision import Provisioner, Wheelhouse
 from harness.install.pyo3 import Pyo3, prepare
 from harness.install.second_python import second_interpreter

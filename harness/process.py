@@ -162,9 +162,10 @@ def run(
         )
     except FileNotFoundError as exc:
         returncode, raw = 127, f"command not found: {argv[0]} ({exc})".encode()
+    except OSError as exc:  # not executable, or not a format the system can run
+        returncode, raw = 126, f"cannot execute {argv[0]} ({exc.strerror or exc})".encode()
     else:
         returncode, raw = _finish(proc, timeout, on_line)
-    seconds = time.monotonic() - start
     seconds = time.monotonic() - start
     output = raw.decode("utf-8", "replace")
     if log is not None:

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from harness.errors import UsageError, unknown_name
 from harness.files import digest
-from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, FrontendSpec, parse_frontend
+from harness.install.frontend_spec import FrontendSpec, parse_frontend
+from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
 from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, Scenario, ordered
 from harness.shard import Shard
 from harness.workbench.project import project_sample

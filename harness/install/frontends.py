@@ -7,16 +7,12 @@ installed frontend comes from (PyPI pin, a patched sdist, a checkout, a binary) 
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from packaging.version import InvalidVersion, Version
-
-from harness.errors import UsageError, unknown_name
 from harness.install.envs import Interpreter, PythonEnv, executable
 from harness.model.scenarios import Scenario
 from harness.pins import Pins
@@ -309,72 +305,3 @@ FRONTENDS: Mapping[str, Frontend] = MappingProxyType(
     }
 )
 DEFAULT_FRONTENDS = ("pip", "pip-venv", "build", "uv")
-
-
-@dataclass(frozen=True)
-class FrontendSpec:
-    """``NAME``, ``NAME==VERSION`` (a PyPI release), ``NAME@PATH`` (a source checkout) or
-    ``uv=PATH`` (a uv binary): which build of a frontend to measure."""
-
-    name: str
-    version: str | None = None
-    source: Path | None = None
-    binary: Path | None = None
-
-    @property
-    def plugin(self) -> Frontend:
-        return FRONTENDS[self.name]
-
-    @property
-    def overridden(self) -> bool:
-        """Whether the user named the build to measure (then strategies do not patch it)."""
-        return bool(self.version or self.source or self.binary)
-
-    def __str__(self) -> str:
-        if self.version:
-            return f"{self.name}=={self.version}"
-        if self.source:
-            return f"{self.name}@{self.source}"
-        if self.binary:
-            return f"{self.name}={self.binary}"
-        return self.name
-
-
-ACCEPTED_FORMS = "NAME, NAME==VERSION, NAME@PATH (source checkout), uv=PATH (binary)"
-
-
-def parse_frontend(text: str) -> FrontendSpec:
-    for sep in ("==", "@", "="):
-        name, found, rest = text.partition(sep)
-        if found:
-            break
-    else:
-        name, rest = text, ""
-    if name not in FRONTENDS:
-        raise unknown_name("frontend", name, list(FRONTENDS))
-    if found and not rest:
-        raise UsageError(f"--frontend {text}: nothing after {found!r}; accepted forms: {ACCEPTED_FORMS}")
-    if found == "==":
-        try:
-            Version(rest)
-        except InvalidVersion:
-            raise UsageError(
-                f"--frontend {text}: {rest!r} is not a version; accepted: a PEP 440 version, "
-                f"e.g. {name}==1.2.3"
-            ) from None
-        return FrontendSpec(name, version=rest)
-    if found == "@":
-        path = Path(rest).expanduser().resolve()
-        if not path.is_dir():
-            raise UsageError(f"--frontend {text}: {path} is not a directory (a source checkout)")
-        return FrontendSpec(name, source=path)
-    if found == "=":
-        path = Path(rest).expanduser().resolve()
-        if FRONTENDS[name].package != "uv":
-            raise UsageError(f"--frontend {text}: only uv takes a binary (uv=PATH); use {name}@PATH")
-        if not path.is_file():
-            raise UsageError(f"--frontend {text}: {path} is not a file (a uv binary)")
-        if not os.access(path, os.X_OK):
-            raise UsageError(f"--frontend {text}: {path} is not executable; accepted: a uv binary")
-        return FrontendSpec(name, binary=path)
-    return FrontendSpec(name)

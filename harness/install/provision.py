@@ -25,7 +25,8 @@ from typing import Any
 from harness.files import digest, filled_once, locked
 from harness.install.cache import Cache
 from harness.install.envs import Interpreter, PythonEnv, ensure_env, exe_name, probe
-from harness.install.frontends import FrontendSpec, Installed
+from harness.install.frontend_spec import FrontendSpec
+from harness.install.frontends import Installed
 from harness.install.probe import ensure_probe_wheel
 from harness.install.recipes import CargoProgress, Recipe, build_with, load_recipe
 from harness.install.sources import SourceTree, source_tree

@@ -176,6 +176,7 @@ INPUT_CASES: list[tuple[list[str], dict[str, bytes], str]] = [
         "is not executable; accepted: a uv binary",
     ),
     (["run", "--frontend", "uv=missing"], {}, "is not a file (a uv binary)"),
+    (["run", "--frontend", "uv=/bin/true"], {}, "true --version said 'true"),
     (["run", "--frontend", "pip@missing"], {}, "is not a directory (a source checkout)"),
     (["run", "--frontend", "pip==notaversion"], {}, "is not a version; accepted: a PEP 440 version"),
     (["run", "--frontend", "build=x"], {}, "only uv takes a binary"),

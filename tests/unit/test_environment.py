@@ -98,11 +98,11 @@ def test_frontend_requirements() -> None:
 
 def test_frontend_specs(tmp_path: Path) -> None:
     from harness.errors import UsageError
-    from harness.install.frontends import parse_frontend
+    from harness.install.frontend_spec import parse_frontend
     from harness.selection import Selection
 
     binary = tmp_path / "uv"
-    binary.write_text("")
+    binary.write_text("#!/bin/sh\necho 'uv 0.13.9'\n")  # answers --version as uv does
     binary.chmod(0o755)
     assert parse_frontend("pip") == parse_frontend("pip") and not parse_frontend("pip").overridden
     assert parse_frontend("pip==26.1").version == "26.1"
