@@ -252,14 +252,16 @@ class UvPipInstallEditable(Uv):
         return Invocation(argv=[*argv, "-e", str(paths.source)], env={"UV_CACHE_DIR": str(paths.uv_cache)})
 
 
-# What maturin's documentation has maturin projects put in pyproject.toml so that `uv sync`
-# rebuilds the extension when its Rust sources change (uv otherwise reinstalls nothing).
+# Cache keys that make `uv sync` rebuild a maturin project when any of its Rust sources or
+# manifests change (without them uv reinstalls nothing after an edit of a .rs file).
 UV_CACHE_KEYS = 'cache-keys = [{ file = "pyproject.toml" }, { file = "**/Cargo.toml" }, { file = "**/*.rs" }]'
 
 
 class UvSync(Uv):
     name = "uv-sync"
-    description = "uv sync with tool.uv cache-keys on the Rust sources: the edit loop of a uv project"
+    description = (
+        "uv sync, tool.uv cache-keys on pyproject.toml, Cargo.toml and *.rs: a uv project's edit loop"
+    )
     installs = True
 
     def unsupported(self, options: BuildOptions) -> str | None:
