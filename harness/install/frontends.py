@@ -259,9 +259,7 @@ UV_CACHE_KEYS = 'cache-keys = [{ file = "pyproject.toml" }, { file = "**/Cargo.t
 
 class UvSync(Uv):
     name = "uv-sync"
-    description = (
-        "uv sync, tool.uv cache-keys on pyproject.toml, Cargo.toml and *.rs: a uv project's edit loop"
-    )
+    description = "uv sync, with tool.uv cache-keys on pyproject.toml, Cargo.toml, *.rs: the edit loop"
     installs = True
 
     def unsupported(self, options: BuildOptions) -> str | None:
