@@ -11,12 +11,14 @@ from harness.report import html, markdown
 from harness.report.cells import cell_details, cells_table
 from harness.report.compare import compare, comparison_table
 from harness.report.decision import decision_table
+from harness.report.overview import overview_tables
 from harness.report.rows import Row, Span, Table
 
 
 def _tables(result: RunResult, baseline: RunResult) -> list[Table]:
     comparison = compare(baseline, result, "baseline.json")
-    return [decision_table(result), cells_table(result), comparison_table(comparison)]
+    tables = [decision_table(result), cells_table(result), comparison_table(comparison)]
+    return [*tables, *overview_tables(result)]
 
 
 def _shape_md(text: str) -> list[int]:
