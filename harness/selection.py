@@ -62,6 +62,20 @@ class Cell:
     def attempts(self, scenario: Scenario) -> int:
         return self.repeat if scenario.repeated else 1
 
+    @property
+    def compiles_a_tool(self) -> bool:
+        """Whether its frontend or backend is compiled from source on first use (the patched uv,
+        uv-source, the patched maturin): minutes of cargo before its first build."""
+        plugin = self.frontend.plugin
+        patched_frontend = self.strategy.frontend_patch and plugin.patched_is_compiled
+        return patched_frontend or plugin.from_source or self.strategy.backend_patch
+
+
+def run_order(cells: Sequence[Cell]) -> list[Cell]:
+    """The cells that compile a tool last, so a run shows results within minutes; otherwise the
+    selection's order (results keep that order whatever the run order)."""
+    return sorted(cells, key=lambda c: c.compiles_a_tool)
+
 
 def _choose(
     given: Sequence[str], registry: Mapping[str, T], what: str, default: Sequence[str]

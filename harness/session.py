@@ -26,7 +26,7 @@ from harness.pins import Pins
 from harness.process import clean_environment
 from harness.report.html import render as render_html
 from harness.report.markdown import render as render_markdown
-from harness.selection import Selection
+from harness.selection import Selection, run_order
 from harness.workbench.project import project_requirements
 
 
@@ -139,9 +139,14 @@ def execute(
     try:
         if cells:
             ctx = _context(selection, settings, pins, interpreter, progress)
-            for cell in cells:
+            later = sum(c.compiles_a_tool for c in cells)
+            if later and later < len(cells):
+                text = f"{later} cell(s) that compile uv or maturin from source first run last"
+                progress("note", {"text": text})
+            for cell in run_order(cells):
                 progress("cell-start", {"cell": cell})
                 result.cells.append(run_cell(ctx, cell, progress))
+                result.cells.sort(key=lambda done: [c.id for c in cells].index(done.id))
                 _save(result, settings.out, started, ctx)
     except KeyboardInterrupt as exc:
         result.interrupted = True

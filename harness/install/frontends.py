@@ -69,6 +69,8 @@ class Frontend(ABC):
     other_venv: bool = False
     # Built from the pinned sdist even when stock (a like-for-like baseline for a patched build).
     from_source: bool = False
+    # Its patched build is compiled from source (minutes of cargo), not pip-installed.
+    patched_is_compiled: bool = False
     # Builds through an sdist only from an sdist file (pip); others make the sdist themselves.
     builds_sdist_file: bool = False
     # Installs the project into ``BuildPaths.target_env`` (pip install, uv sync) instead of
@@ -160,6 +162,7 @@ class Build(Frontend):
 class Uv(Frontend):
     name = "uv"
     package = "uv"
+    patched_is_compiled = True
     description = "uv build --wheel (a venv per build in uv's cache); stock is the released wheel"
 
     def unsupported(self, options: BuildOptions) -> str | None:

@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from harness.install.pyo3 import Pyo3
 from harness.measure.causes import diff
 from harness.measure.fingerprints import snapshot
 from harness.process import clean_environment
+from harness.workbench.pyo3_config import generate_config_file
 from harness.workbench.samples import SAMPLES
 from harness.workbench.workcopy import make_work_copy
 
@@ -82,3 +84,45 @@ def test_rebuilt_units_and_cause_match_cargo_verbose(
         if named:
             deps = {c.dep for c in ours.causes if c.unit == package and c.kind == "dep"}
             assert any(d and d.startswith(f"{named.group(1)} (") for d in deps), (package, reason, deps)
+
+
+def test_a_rewritten_config_file_is_the_cause_cargo_names(tmp_path: Path) -> None:
+    """What a CI cache restore does to maturin's pyo3 config (pruned, then written again): the
+    same content with a newer mtime. pyo3-ffi's build script watches the file by absolute path;
+    cargo says the file changed, and so must we."""
+    src = make_work_copy(
+        SAMPLES["pyo3-ext"], tmp_path / "src", pyo3=Pyo3(version="0.29.2", support="stock"), variant=None
+    )
+    python = _venv(tmp_path / "venv")
+    env = clean_environment(os.environ)
+    config = generate_config_file(
+        src,
+        str(python),
+        store=tmp_path / "store",
+        scratch=tmp_path / "print",
+        env=env,
+        log=tmp_path / "p.log",
+    )
+    watched = tmp_path / "pyo3-config.txt"
+    watched.write_text(config.read_text())
+    build = {**env, "PYO3_CONFIG_FILE": str(watched)}
+
+    def cargo(verbose: bool) -> str:
+        argv = ["cargo", "build", "--release", *(["-v"] if verbose else [])]
+        done = subprocess.run(
+            argv, cwd=src, env=build, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        assert done.returncode == 0, done.stdout[-3000:]
+        return done.stdout
+
+    cargo(verbose=False)
+    before = snapshot(src / "target")
+    time.sleep(0.01)
+    watched.write_text(config.read_text())  # same content, newer mtime
+    log = cargo(verbose=True)
+    ours = diff(before, snapshot(src / "target"))
+    dirty = dict(DIRTY.findall(log))
+    assert set(ours.rebuilt) | set(ours.reran) == set(dirty)
+    [root] = ours.root_causes
+    assert (root.unit, root.kind, root.path) == ("pyo3-ffi", "file", str(watched))
+    assert dirty["pyo3-ffi"].startswith(f"the file `{watched}` has changed"), dirty["pyo3-ffi"]
