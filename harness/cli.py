@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from harness import __version__, commands, signals
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
 from harness.errors import HarnessError, UsageError, unknown_name
+from harness.files import unwritable
 from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
 from harness.install.frontends import DEFAULT_FRONTENDS
@@ -271,9 +272,9 @@ def _check_directories(args: argparse.Namespace) -> None:
         flag = "--" + attr.replace("_", "-")
         if path.exists() and not path.is_dir():
             raise UsageError(f"{flag} {path} is a file; accepted: a directory (created if missing)")
-        existing = next(p for p in (path, *path.absolute().parents) if p.exists())
-        if not os.access(existing, os.W_OK | os.X_OK):
-            raise UsageError(f"{flag} {path}: {existing} cannot be written; accepted: a writable directory")
+        problem = unwritable(path)
+        if problem:
+            raise UsageError(f"{flag} {path}: {problem}; accepted: a writable directory")
     if args.command in ("run", "prepare", "patches"):
         env = clean_environment(os.environ)
         try:

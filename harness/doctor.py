@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import urllib.error
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from harness import _toml as toml
 from harness.errors import HarnessError
+from harness.files import unwritable
 from harness.install.envs import probe
 from harness.install.patches import series_version
 from harness.measure.machine import tool_version
@@ -111,12 +111,9 @@ def _python_check(python: str, env: Mapping[str, str]) -> Check:
 
 def _writable(name: str, path: Path) -> Check:
     """Whether the harness could create ``path`` and write in it (asked without creating it)."""
-    existing = next(p for p in (path, *path.absolute().parents) if p.exists())
-    fix = f"make {existing} writable or pass another directory"
-    if not existing.is_dir():
-        return Check(name, False, f"{existing} is a file", "remove it or pass another directory")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        return Check(name, False, f"{path}: {existing} cannot be written", fix)
+    problem = unwritable(path)
+    if problem:
+        return Check(name, False, f"{path}: {problem}", "make it writable or pass another directory")
     return Check(name, True, f"{path} can be written")
 
 

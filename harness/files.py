@@ -40,6 +40,17 @@ def locked(path: Path) -> Iterator[None]:
         yield
 
 
+def unwritable(path: Path) -> str | None:
+    """Why a directory at ``path`` could not be created or written, asked without creating
+    anything (the nearest existing ancestor decides), or None when it could."""
+    existing = next(p for p in (path, *path.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        return f"{existing} is a file"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} cannot be written"
+    return None
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` so readers see the old file or the new one, never half of one."""
     write_set({path: text})

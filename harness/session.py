@@ -143,10 +143,11 @@ def execute(
             if later and later < len(cells):
                 text = f"{later} cell(s) that compile uv or maturin from source first run last"
                 progress("note", {"text": text})
+            position = {c.id: i for i, c in enumerate(cells)}
             for cell in run_order(cells):
                 progress("cell-start", {"cell": cell})
                 result.cells.append(run_cell(ctx, cell, progress))
-                result.cells.sort(key=lambda done: [c.id for c in cells].index(done.id))
+                result.cells.sort(key=lambda done: position[done.id])
                 _save(result, settings.out, started, ctx)
     except KeyboardInterrupt as exc:
         result.interrupted = True
