@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from harness.errors import UsageError
-from harness.selection import Selection
-from harness.shard import Shard, shards
+from harness.run.selection import Selection
+from harness.run.shard import Shard, shards
 
 DEFAULT_OSES = ("ubuntu-latest", "macos-latest", "windows-latest")
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14", "3.14t")

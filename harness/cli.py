@@ -1,4 +1,4 @@
-"""``pyo3-harness``: a thin command line over the library (``harness.session``)."""
+"""``pyo3-harness``: a thin command line over the library (``harness.run.session``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness import __version__, commands, signals
+from harness import __version__, commands
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
 from harness.errors import HarnessError, UsageError, unknown_name
 from harness.files import unwritable
@@ -22,9 +22,10 @@ from harness.install.second_python import check_given
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins
 from harness.process import clean_environment
-from harness.selection import EXCLUSIVE, Selection
-from harness.session import Settings
-from harness.shard import parse_shard
+from harness.run import signals
+from harness.run.selection import EXCLUSIVE, Selection
+from harness.run.session import Settings
+from harness.run.shard import parse_shard
 from harness.workbench.project import ACCEPTED as PROJECT_FORMS
 from harness.workbench.project import resolve_project
 from harness.workbench.samples import DEFAULT_SAMPLES

@@ -11,7 +11,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness import session
 from harness.ci_matrix import github, plan, text
 from harness.doctor import checks, project_checks, render
 from harness.errors import UsageError
@@ -26,8 +25,9 @@ from harness.process import clean_environment
 from harness.report.markdown import cells
 from harness.report.publish import publish
 from harness.report.terminal import ProgressPrinter
-from harness.selection import Selection
-from harness.session import Settings, execute
+from harness.run import session
+from harness.run.selection import Selection
+from harness.run.session import Settings, execute
 from harness.workbench.project import resolve_project
 from harness.workbench.samples import DEFAULT_SAMPLES, SAMPLES
 from harness.workbench.strategies import DEFAULT_STRATEGIES, STRATEGIES

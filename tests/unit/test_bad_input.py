@@ -81,7 +81,7 @@ def workplace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     def started(*args: object, **kwargs: object) -> None:
         raise AssertionError("bad input was accepted: work started")
 
-    for target in ("harness.commands.execute", "harness.session.prepare", "harness.commands.check_all"):
+    for target in ("harness.commands.execute", "harness.run.session.prepare", "harness.commands.check_all"):
         monkeypatch.setattr(target, started)
     return tmp_path
 

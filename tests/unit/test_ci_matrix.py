@@ -12,7 +12,7 @@ from harness.cli import build_parser, main, selection_from
 from harness.errors import UsageError
 from harness.install.frontends import DEFAULT_FRONTENDS
 from harness.pins import load_pins
-from harness.selection import Selection
+from harness.run.selection import Selection
 from harness.workbench.samples import DEFAULT_SAMPLES
 from harness.workbench.strategies import DEFAULT_STRATEGIES
 

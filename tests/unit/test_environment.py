@@ -99,7 +99,7 @@ def test_frontend_requirements() -> None:
 def test_frontend_specs(tmp_path: Path) -> None:
     from harness.errors import UsageError
     from harness.install.frontend_spec import parse_frontend
-    from harness.selection import Selection
+    from harness.run.selection import Selection
 
     binary = tmp_path / "uv"
     binary.write_text("#!/bin/sh\necho 'uv 0.13.9'\n")  # answers --version as uv does

@@ -2,7 +2,7 @@
 run shows results within minutes; results keep the selection's order."""
 
 from harness.pins import load_pins
-from harness.selection import Selection, run_order
+from harness.run.selection import Selection, run_order
 
 
 def test_cells_that_compile_a_tool_run_last_in_their_own_order() -> None:

@@ -10,8 +10,8 @@ from harness.errors import UsageError
 from harness.install.frontends import DEFAULT_FRONTENDS
 from harness.model.results import SCHEMA_FILE, RunResult
 from harness.pins import load_pins
-from harness.selection import Selection
-from harness.shard import Shard, parse_shard, shards
+from harness.run.selection import Selection
+from harness.run.shard import Shard, parse_shard, shards
 from harness.workbench.samples import DEFAULT_SAMPLES
 from harness.workbench.strategies import DEFAULT_STRATEGIES
 

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[2]
 # Installs the harness's handlers, signals itself, and prints what unwound it.
 _CHILD = """
 import os, signal, sys, time
-from harness import signals
+from harness.run import signals
 signals.install()
 try:
     os.kill(os.getpid(), getattr(signal, sys.argv[1]))

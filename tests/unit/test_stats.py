@@ -10,7 +10,7 @@ from harness.model.results import CellResult, RunResult
 from harness.pins import load_pins
 from harness.report.markdown import cells, render
 from harness.report.stats import scenario_stats
-from harness.selection import Cell, Selection
+from harness.run.selection import Cell, Selection
 
 
 def _cell(result: RunResult, cell_id: str) -> CellResult:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from harness.model.results import RunResult
 from harness.pins import load_pins
 from harness.report.terminal import ProgressPrinter, summarize
-from harness.selection import Selection
+from harness.run.selection import Selection
 
 
 def test_one_line_per_event_on_a_pipe(repeated: RunResult) -> None:

@@ -19,7 +19,7 @@ from harness.files import digest
 from harness.install.frontend_spec import FrontendSpec, parse_frontend
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
 from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, Scenario, ordered
-from harness.shard import Shard
+from harness.run.shard import Shard
 from harness.workbench.project import project_sample
 from harness.workbench.samples import DEFAULT_SAMPLES, SAMPLES, Sample, SampleChoice, choose_sample
 from harness.workbench.strategies import DEFAULT_STRATEGIES, STRATEGIES, Strategy, not_applicable

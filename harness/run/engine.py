@@ -9,8 +9,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from harness.cellrun import CellRun
-from harness.context import Context
 from harness.errors import HarnessError
 from harness.install.frontends import BuildPaths, Installed
 from harness.install.pyo3 import CONFIG_CRATE, Pyo3
@@ -22,8 +20,10 @@ from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
 from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRecord, CellResult
 from harness.model.scenarios import Scenario
 from harness.process import Completed, run
-from harness.products import check_built_wheel, check_installed_project, make_sdist, target_env
-from harness.selection import Cell
+from harness.run.cellrun import CellRun
+from harness.run.context import Context
+from harness.run.products import check_built_wheel, check_installed_project, make_sdist, target_env
+from harness.run.selection import Cell
 from harness.workbench.ci_cache import as_ci_job
 from harness.workbench.project import build_requirements, project_name
 from harness.workbench.pyo3_config import stale_evidence

@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import __version__, signals
-from harness.context import Context, Timer
+from harness import __version__
 from harness.doctor import render, toolchain_checks
-from harness.engine import Progress, run_cell
 from harness.errors import HarnessError, Interrupted
 from harness.files import write_set
 from harness.install.cache import Cache
@@ -26,7 +24,10 @@ from harness.pins import Pins
 from harness.process import clean_environment
 from harness.report.html import render as render_html
 from harness.report.markdown import render as render_markdown
-from harness.selection import Selection, run_order
+from harness.run import signals
+from harness.run.context import Context, Timer
+from harness.run.engine import Progress, run_cell
+from harness.run.selection import Selection, run_order
 from harness.workbench.project import project_requirements
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from harness.cellrun import CellRun
 from harness.errors import HarnessError
 from harness.install.envs import executable
 from harness.install.frontends import Installed
@@ -16,6 +15,7 @@ from harness.measure.wheelcheck import check_installed, check_wheel
 from harness.model.results import BuildRecord
 from harness.model.scenarios import Scenario
 from harness.process import run
+from harness.run.cellrun import CellRun
 from harness.workbench.project import project_name
 
 

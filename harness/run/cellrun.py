@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.context import Context
 from harness.install.frontends import Installed
 from harness.install.provision import Wheelhouse
 from harness.model.scenarios import Scenario
-from harness.selection import Cell
+from harness.run.context import Context
+from harness.run.selection import Cell
 from harness.workbench.samples import Sample
 from harness.workbench.strategies import Strategy, StrategyContext
 
