@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from harness.install.frontends import Installed
 from harness.install.provision import Wheelhouse
 from harness.model.scenarios import Scenario
 from harness.run.context import Context
+from harness.run.plan import Layout
 from harness.run.selection import Cell
 from harness.workbench.samples import Sample
 from harness.workbench.strategies import Strategy, StrategyContext
+from harness.workbench.workcopy import root_manifest
 
 
 @dataclass
@@ -28,6 +31,11 @@ class CellRun:
     @property
     def src(self) -> Path:
         return self.workdir / "src"
+
+    @cached_property
+    def layout(self) -> Layout:
+        """Where the cell works; read once the work copy exists."""
+        return Layout(self.workdir, self.src, root_manifest(self.src).parent)
 
     @property
     def sample(self) -> Sample:

@@ -70,6 +70,11 @@ class Context:
         return self.provisioner.base_env
 
     @property
+    def uv_env(self) -> dict[str, str]:
+        """The base environment for the harness's own uv (sdists, venvs, wheel checks)."""
+        return {**self.base_env, "UV_CACHE_DIR": str(self.cache.uv_cache)}
+
+    @property
     def tools(self) -> PythonEnv:
         return self.provisioner.tools
 

@@ -6,7 +6,6 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from pathlib import Path
 
 from harness.errors import HarnessError
@@ -22,7 +21,8 @@ from harness.model.scenarios import Scenario
 from harness.process import Completed, run
 from harness.run.cellrun import CellRun
 from harness.run.context import Context
-from harness.run.products import check_built_wheel, check_installed_project, make_sdist, target_env
+from harness.run.plan import BuildPlan, plan
+from harness.run.products import check_built_wheel, check_installed_project, make_sdist, make_target_env
 from harness.run.selection import Cell
 from harness.workbench.ci_cache import as_ci_job
 from harness.workbench.project import build_requirements, project_name
@@ -72,89 +72,93 @@ def _measured_run(
         return done, diff(before, after, package_roots(cr.src))
 
 
-def measured_build(cr: CellRun, scenario: Scenario, installed: Installed, attempt: int = 0) -> BuildRecord:
-    """One frontend command, measured from cargo's records; the wheel is checked after."""
-    outdir = cr.workdir / "dist"
-    shutil.rmtree(outdir, ignore_errors=True)
-    outdir.mkdir(parents=True)
-    sctx = cr.strategy_context(installed)
-    options = replace(cr.strategy.options(sctx), sdist=scenario.sdist)
-    source = cr.src
-    if scenario.sdist and installed.frontend.builds_sdist_file:
-        source = make_sdist(cr, cr.logs / f"{scenario.name}.sdist.log")
-    env_root = target_env(cr, installed) if installed.frontend.installs else None
-    paths = BuildPaths(source, outdir, cr.wheelhouse.path, cr.ctx.cache.uv_cache, env_root)
-    invocation = installed.frontend.invocation(installed, paths, options)
-    added = {**invocation.env, **cr.strategy.environment(sctx)}
-    # An sdist build's target dir lives in the frontend's temp dir unless the strategy moves it.
-    target = cr.strategy.target_dir(sctx) or (
-        None if scenario.sdist else root_manifest(cr.src).parent / "target"
+def build_plan(cr: CellRun, scenario: Scenario, installed: Installed, attempt: int = 0) -> BuildPlan:
+    base = cr.ctx.switched().interpreter if scenario.switch_python else cr.ctx.interpreter
+    context = cr.strategy_context(installed)
+    return plan(
+        scenario,
+        attempt,
+        layout=cr.layout,
+        frontend=installed.frontend,
+        strategy=cr.strategy,
+        context=context,
+        base=base,
     )
-    # The first attempt keeps the plain names (warm.log), so single runs look as they always did.
-    stem = scenario.name if attempt == 0 else f"{scenario.name}.attempt{attempt}"
+
+
+def _prepare(cr: CellRun, built: BuildPlan, installed: Installed) -> Path:
+    """Run the plan's preparation steps; returns what the frontend is handed to build."""
+    source = cr.src
+    for step in built.steps:
+        if step == "wipe-target":
+            for target in built.wipe:
+                shutil.rmtree(target, ignore_errors=True)
+        elif step == "edit-source":
+            with (cr.src / cr.sample.edit).open("a", encoding="utf-8") as handle:
+                handle.write(f"\n// pyo3-frontend-harness: {built.stem} edit at {time.time_ns()}\n")
+        elif step == "ci-restore":
+            with cr.ctx.timer.timing("setup"):
+                cache, log = cr.workdir / "ci-cache", cr.logs / f"{built.stem}.cache.log"
+                as_ci_job(built.manifest, built.cargo_target, cache, env=_build_env(cr.ctx, {}), log=log)
+        elif step == "make-sdist":
+            source = make_sdist(cr, built.sdist_dir, cr.logs / f"{built.stem}.sdist.log")
+        elif step == "make-target-env" and built.target_env is not None:
+            make_target_env(cr, built.target_env, installed.interpreter)
+    return source
+
+
+def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> BuildRecord:
+    """One frontend command, measured from cargo's records; the wheel is checked after."""
+    shutil.rmtree(built.outdir, ignore_errors=True)
+    built.outdir.mkdir(parents=True)
+    source = _prepare(cr, built, installed)
+    paths = BuildPaths(source, built.outdir, cr.wheelhouse.path, cr.ctx.cache.uv_cache, built.target_env)
+    invocation = installed.frontend.invocation(installed, paths, built.options)
+    added = {**invocation.env, **built.env}
     started = time.time()  # after the scenario's edit: what an installed module must be newer than
-    done, explained = _measured_run(cr, invocation.argv, added, target, stem)
+    done, explained = _measured_run(cr, invocation.argv, added, built.target, built.stem)
     record = BuildRecord(
-        scenario=scenario.name,
+        scenario=built.scenario.name,
         ok=done.returncode == 0,
         seconds=round(done.seconds, 3),
         rebuilt=explained.rebuilt,
         reran=explained.reran,
         units=explained.units,
         causes=explained.causes,
-        log=str(cr.logs / f"{stem}.log"),
+        log=str(cr.logs / f"{built.stem}.log"),
         command=invocation.argv,
         env=added,
         returncode=done.returncode,
-        measured_from=FROM_FINGERPRINTS if target else FROM_CARGO_OUTPUT,
+        measured_from=FROM_FINGERPRINTS if built.target else FROM_CARGO_OUTPUT,
         python=installed.interpreter.base_executable,
         python_version=installed.interpreter.version,
-        attempt=attempt,
+        attempt=built.attempt,
         cargo_seconds=cargo_seconds(done.output),
     )
-    if scenario.switch_python and target is not None and record.ok:
-        _stale_evidence(cr, record, target, stem)
-    if env_root is not None:
-        edited = started if scenario.edits_source else None
-        check_installed_project(cr, record, env_root, edited, stem, done.output)
+    if built.scenario.switch_python and built.target is not None and record.ok:
+        _stale_evidence(cr, record, built)
+    if built.check == "installed" and built.target_env is not None:
+        edited = started if built.scenario.edits_source else None
+        check_installed_project(cr, record, built.target_env, edited, built.stem, done.output)
     else:
-        check_built_wheel(cr, record, scenario, outdir, stem, done.output)
+        check_built_wheel(cr, record, built, done.output)
     return record
 
 
-def _stale_evidence(cr: CellRun, record: BuildRecord, target: Path, stem: str) -> None:
+def _stale_evidence(cr: CellRun, record: BuildRecord, built: BuildPlan) -> None:
     """No pyo3 crate rebuilt after the interpreter switch: record the config the reused build was
     resolved from and what the new interpreter yields, for the stale-cache verdict."""
-    if any(p in record.rebuilt or p in record.reran for p in PYO3_CHAIN):
+    if built.target is None or any(p in record.rebuilt or p in record.reran for p in PYO3_CHAIN):
         return
     with cr.ctx.timer.timing("measure"):
         record.pyo3_config, record.pyo3_config_now = stale_evidence(
             cr.src,
-            target,
-            cr.ctx.switched().interpreter.executable,
+            built.target,
+            built.base.executable,
             env=cr.ctx.base_env,
             scratch=cr.workdir / "print-config-target",
-            log=cr.logs / f"{stem}.print-config.log",
+            log=cr.logs / f"{built.stem}.print-config.log",
         )
-
-
-def _prepare_scenario(cr: CellRun, scenario: Scenario, installed: Installed) -> None:
-    if scenario.wipes_target:
-        shutil.rmtree(root_manifest(cr.src).parent / "target", ignore_errors=True)
-    if scenario.edits_source:
-        with (cr.src / cr.sample.edit).open("a", encoding="utf-8") as handle:
-            handle.write(f"\n// pyo3-frontend-harness: {scenario.name} edit at {time.time_ns()}\n")
-    if scenario.ci_restore:
-        manifest = root_manifest(cr.src)
-        target = cr.strategy.target_dir(cr.strategy_context(installed)) or manifest.parent / "target"
-        with cr.ctx.timer.timing("setup"):
-            as_ci_job(
-                manifest,
-                target,
-                cr.workdir / "ci-cache",
-                env=_build_env(cr.ctx, {}),
-                log=cr.logs / f"{scenario.name}.cache.log",
-            )
 
 
 def _prepare_work_copy(cr: CellRun) -> Pyo3:
@@ -242,10 +246,9 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
             continue
         progress("build-start", {"cell": cell, "scenario": scenario.name, "attempt": attempt})
         try:
-            runner = cr.frontend(scenario)
+            installed = cr.frontend(scenario)
             # Every attempt prepares afresh: an incremental attempt appends its own line to lib.rs.
-            _prepare_scenario(cr, scenario, runner)
-            record = measured_build(cr, scenario, runner, attempt)
+            record = measured_build(cr, build_plan(cr, scenario, installed, attempt), installed)
         except HarnessError as exc:
             result.builds.append(_not_run(scenario.name, "setup", str(exc), attempt=attempt))
             continue

@@ -8,14 +8,13 @@ import shutil
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.install.envs import executable
-from harness.install.frontends import Installed
+from harness.install.envs import Interpreter, executable
 from harness.measure.failures import diagnose
 from harness.measure.wheelcheck import check_installed, check_wheel
 from harness.model.results import BuildRecord
-from harness.model.scenarios import Scenario
 from harness.process import run
 from harness.run.cellrun import CellRun
+from harness.run.plan import BuildPlan
 from harness.workbench.project import project_name
 
 
@@ -24,53 +23,48 @@ def _newest_wheel(outdir: Path) -> Path | None:
     return wheels[-1] if wheels else None
 
 
-def make_sdist(cr: CellRun, log: Path) -> Path:
+def make_sdist(cr: CellRun, outdir: Path, log: Path) -> Path:
     """An sdist of the work copy, for frontends that build from an sdist file (pip)."""
-    ctx, outdir = cr.ctx, cr.workdir / "sdist"
+    ctx = cr.ctx
     shutil.rmtree(outdir, ignore_errors=True)
     argv: list[str | Path] = [ctx.tools.script("uv"), "build", "--sdist", "--no-config", "--no-progress"]
     argv += ["--out-dir", outdir, "--no-index", "--find-links", cr.wheelhouse.path, cr.src]
-    env = {**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)}
     with ctx.timer.timing("setup"):
-        run(argv, cwd=cr.src, env=env, log=log)
+        run(argv, cwd=cr.src, env=ctx.uv_env, log=log)
     made = sorted(outdir.glob("*.tar.gz"))
     if not made:
         raise HarnessError(f"uv build --sdist made no sdist in {outdir}; see {log}")
     return made[0]
 
 
-def target_env(cr: CellRun, installed: Installed) -> Path:
+def make_target_env(cr: CellRun, root: Path, interpreter: Interpreter) -> None:
     """The venv an installing frontend installs into: one per cell and interpreter, made once
     and kept across the cell's scenarios (re-running the install is the edit loop)."""
-    root = cr.workdir / f"env-{installed.interpreter.key}"
-    if not root.exists():
-        argv: list[str | Path] = [cr.ctx.tools.script("uv"), "venv", "--no-config", "--quiet"]
-        argv += ["--python", installed.interpreter.executable, root]
-        with cr.ctx.timer.timing("setup"):
-            run(argv, cwd=cr.workdir, env={**cr.ctx.base_env, "UV_CACHE_DIR": str(cr.ctx.cache.uv_cache)})
-    return root
+    if root.exists():
+        return
+    argv: list[str | Path] = [cr.ctx.tools.script("uv"), "venv", "--no-config", "--quiet"]
+    argv += ["--python", interpreter.executable, root]
+    with cr.ctx.timer.timing("setup"):
+        run(argv, cwd=cr.workdir, env=cr.ctx.uv_env)
 
 
-def check_built_wheel(
-    cr: CellRun, record: BuildRecord, scenario: Scenario, outdir: Path, stem: str, output: str
-) -> None:
+def check_built_wheel(cr: CellRun, record: BuildRecord, built: BuildPlan, output: str) -> None:
     """Install the wheel on the interpreter it was built for and call it; or say why the build failed."""
     ctx = cr.ctx
-    wheel = _newest_wheel(outdir) if record.ok else None
+    wheel = _newest_wheel(built.outdir) if record.ok else None
     if record.ok and wheel is None:
         record.ok, record.error = False, "the frontend exited 0 but produced no wheel"
     if wheel is not None:
-        python = ctx.switched().interpreter if scenario.switch_python else ctx.interpreter
         with ctx.timer.timing("wheel-check"):
             record.wheel = check_wheel(
                 wheel,
                 uv=ctx.tools.script("uv"),
-                python=python.executable,
+                python=built.base.executable,
                 wheelhouse=cr.wheelhouse.path,
                 check=cr.sample.check,
                 workdir=cr.workdir,
-                env={**ctx.base_env, "UV_CACHE_DIR": str(ctx.cache.uv_cache)},
-                log=cr.logs / f"{stem}.wheel.log",
+                env=ctx.uv_env,
+                log=cr.logs / f"{built.stem}.wheel.log",
             )
     elif not record.ok:
         explain_failure(record, output)

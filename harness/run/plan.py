@@ -1,0 +1,115 @@
+"""A build plan: everything one build of a cell is, decided in one pure function.
+
+A scenario is data (``model/scenarios.py``); the plan is where its flags meet the cell's
+frontend and strategy. The engine prepares, builds, measures and checks by reading the plan
+alone, so the target dir, the source form and the environment are worked out once, here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from harness.install.envs import Interpreter
+from harness.install.frontends import BuildOptions, Frontend
+from harness.model.scenarios import Scenario
+from harness.workbench.strategies import Strategy, StrategyContext
+
+# What runs before the build, in this order.
+Step = Literal["wipe-target", "edit-source", "ci-restore", "make-sdist", "make-target-env"]
+# What the frontend is handed: the work copy, an sdist file made first, or the work copy for the
+# frontend to make and unpack an sdist from (into a fresh temp dir: no target dir to snapshot).
+SourceForm = Literal["work-copy", "sdist-file", "sdist-by-frontend"]
+# What a successful build is checked by: its wheel installed and called, or the project
+# imported where an installing frontend put it.
+CheckKind = Literal["wheel", "installed"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a cell works; fixed once its work copy exists."""
+
+    workdir: Path
+    src: Path  # the work copy
+    crate_root: Path  # the directory of the project's top-level Cargo.toml
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    scenario: Scenario
+    attempt: int
+    base: Interpreter  # the base interpreter the frontend runs on; the wheel is checked there
+    source: SourceForm
+    # The target dir whose fingerprints are snapshotted around the build; None: cargo builds in
+    # the frontend's temp dir, and what compiled is read from cargo's output.
+    target: Path | None
+    options: BuildOptions
+    env: Mapping[str, str]  # what the strategy exports, on top of the frontend's own variables
+    steps: tuple[Step, ...]
+    outdir: Path  # where a wheel-writing frontend puts the wheel
+    target_env: Path | None  # the venv an installing frontend installs into
+    check: CheckKind
+    stem: str  # the name of the build's log and records: "warm", "warm.attempt1"
+
+    # The target dirs "wipe-target" empties: the project's own target/ and the strategy's, if
+    # it moves cargo's; and the one "ci-restore" prunes, saves and restores.
+    wipe: tuple[Path, ...]
+    cargo_target: Path
+    manifest: Path  # the project's top-level Cargo.toml (what rust-cache keys on)
+
+    @property
+    def sdist_dir(self) -> Path:
+        return self.outdir.parent / "sdist"
+
+
+def plan(
+    scenario: Scenario,
+    attempt: int,
+    *,
+    layout: Layout,
+    frontend: Frontend,
+    strategy: Strategy,
+    context: StrategyContext,
+    base: Interpreter,
+) -> BuildPlan:
+    """The build ``scenario`` makes of a cell, without running anything."""
+    own_target = layout.crate_root / "target"
+    strategy_target = strategy.target_dir(context)
+    if scenario.sdist:
+        source: SourceForm = "sdist-file" if frontend.builds_sdist_file else "sdist-by-frontend"
+    else:
+        source = "work-copy"
+    # An sdist build's target dir lives in the frontend's temp dir unless the strategy moves it.
+    target = strategy_target or (None if scenario.sdist else own_target)
+    steps: list[Step] = []
+    if scenario.wipes_target:
+        steps.append("wipe-target")
+    if scenario.edits_source:
+        steps.append("edit-source")
+    if scenario.ci_restore:
+        steps.append("ci-restore")
+    if source == "sdist-file":
+        steps.append("make-sdist")
+    target_env = layout.workdir / f"env-{context.frontend_python.key}" if frontend.installs else None
+    if target_env is not None:
+        steps.append("make-target-env")
+    return BuildPlan(
+        scenario=scenario,
+        attempt=attempt,
+        base=base,
+        source=source,
+        target=target,
+        wipe=tuple(dict.fromkeys(t for t in (own_target, strategy_target) if t is not None)),
+        cargo_target=strategy_target or own_target,
+        manifest=layout.crate_root / "Cargo.toml",
+        options=replace(strategy.options(context), sdist=scenario.sdist),
+        env=strategy.environment(context),
+        steps=tuple(steps),
+        outdir=layout.workdir / "dist",
+        target_env=target_env,
+        check="installed" if frontend.installs else "wheel",
+        # The first attempt keeps the plain names (warm.log), so single runs look as they always did.
+        stem=scenario.name if attempt == 0 else f"{scenario.name}.attempt{attempt}",
+    )

@@ -1,0 +1,102 @@
+"""The build plan: every scenario's flags, every frontend and strategy, worked out without a build."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from harness.install.envs import Interpreter
+from harness.install.frontends import FRONTENDS
+from harness.model.scenarios import SCENARIOS
+from harness.run.plan import BuildPlan, Layout, plan
+from harness.workbench.strategies import STRATEGIES, StrategyContext
+
+FRONTEND_PYTHON = Interpreter(
+    executable="/envs/build/bin/python",
+    base_executable="/usr/local/bin/python3.11",
+    version="3.11.7",
+    implementation="cpython",
+    ext_suffix=".cpython-311-x86_64-linux-gnu.so",
+    gil_disabled=False,
+)
+SECOND = replace(FRONTEND_PYTHON, executable="/opt/py313/bin/python3.13", version="3.13.0")
+LAYOUT = Layout(workdir=Path("/w/cell"), src=Path("/w/cell/src"), crate_root=Path("/w/cell/src/rust"))
+CONTEXT = StrategyContext(frontend_python=FRONTEND_PYTHON, workdir=LAYOUT.workdir)
+
+
+def planned(scenario: str, frontend: str = "build", strategy: str = "stock", attempt: int = 0) -> BuildPlan:
+    return plan(
+        SCENARIOS[scenario],
+        attempt,
+        layout=LAYOUT,
+        frontend=FRONTENDS[frontend],
+        strategy=STRATEGIES[strategy],
+        context=CONTEXT,
+        base=SECOND if SCENARIOS[scenario].switch_python else FRONTEND_PYTHON,
+    )
+
+
+def test_cold_empties_the_projects_target_dir_and_snapshots_it() -> None:
+    cold = planned("cold")
+    assert cold.steps == ("wipe-target",)
+    assert cold.target == cold.cargo_target == Path("/w/cell/src/rust/target")
+    assert cold.wipe == (Path("/w/cell/src/rust/target"),)
+    assert (cold.source, cold.check, cold.stem) == ("work-copy", "wheel", "cold")
+
+
+def test_a_strategy_that_moves_the_target_dir_is_wiped_snapshotted_and_restored_there() -> None:
+    moved = LAYOUT.workdir / "persistent-target"
+    cold = planned("cold", strategy="persistent-target")
+    assert cold.target == moved
+    assert set(cold.wipe) == {moved, Path("/w/cell/src/rust/target")}, (
+        "both: the strategy's and the project's"
+    )
+    assert planned("ci-restore", strategy="persistent-target").cargo_target == moved
+    assert planned("sdist-warm", strategy="persistent-target").target == moved, "kept across sdist builds"
+
+
+@pytest.mark.parametrize("frontend", ["build", "uv"])
+def test_an_sdist_build_by_the_frontend_has_no_target_dir_to_snapshot(frontend: str) -> None:
+    built = planned("sdist-warm", frontend=frontend)
+    assert (built.source, built.target, built.steps) == ("sdist-by-frontend", None, ())
+    assert built.options.sdist
+
+
+def test_pip_builds_an_sdist_file_made_first() -> None:
+    built = planned("sdist-cold", frontend="pip-venv")
+    assert built.source == "sdist-file" and built.steps == ("make-sdist",)
+    assert built.sdist_dir == LAYOUT.workdir / "sdist"
+
+
+def test_an_installing_frontend_gets_a_venv_per_interpreter_and_is_checked_there() -> None:
+    built = planned("incremental", frontend="uv-sync")
+    assert built.steps == ("edit-source", "make-target-env")
+    assert built.check == "installed"
+    assert built.target_env == LAYOUT.workdir / f"env-{FRONTEND_PYTHON.key}"
+    assert planned("warm", frontend="build").target_env is None
+
+
+def test_the_switch_checks_the_wheel_on_the_second_interpreter() -> None:
+    assert planned("switch-python").base == SECOND
+    assert planned("warm").base == FRONTEND_PYTHON
+
+
+def test_repeated_attempts_get_their_own_names() -> None:
+    assert planned("warm", attempt=1).stem == "warm.attempt1"
+    assert planned("warm", attempt=1).attempt == 1
+
+
+def test_the_strategy_exports_and_options_are_in_the_plan() -> None:
+    assert planned("warm", strategy="exported").env == {"PYO3_BASE_PYTHON": "/usr/local/bin/python3.11"}
+    assert planned("warm", strategy="no-isolation").options.isolated is False
+    assert planned("warm", strategy="env-dir").options.env_dir == LAYOUT.workdir / "build-env"
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_every_scenario_flag_becomes_a_step(name: str) -> None:
+    scenario = SCENARIOS[name]
+    steps = planned(name, frontend="pip-venv").steps
+    assert ("wipe-target" in steps) == scenario.wipes_target
+    assert ("edit-source" in steps) == scenario.edits_source
+    assert ("ci-restore" in steps) == scenario.ci_restore
+    assert ("make-sdist" in steps) == scenario.sdist
