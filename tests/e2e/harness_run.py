@@ -11,7 +11,7 @@ import os
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.model.results import BuildRecord, CellResult, RunResult, schema_problem
@@ -26,20 +26,34 @@ class Run:
     out: Path
     result: RunResult
 
-    def cell(self, frontend: str, strategy: str, sample: str, variant: str | None = None) -> CellResult:
+    def cell(
+        self, frontend: str, strategy: str, sample: str, variant: str | None = None, pyo3: str | None = None
+    ) -> CellResult:
         for cell in self.result.cells:
             if (cell.frontend, cell.strategy, cell.sample) == (frontend, strategy, sample) and (
-                variant is None or cell.variant == variant
+                (variant is None or cell.variant == variant) and (pyo3 is None or cell.pyo3 == pyo3)
             ):
                 return cell
-        raise AssertionError(f"no cell {frontend}/{strategy}/{sample}/{variant} in {self.out}")
+        raise AssertionError(f"no cell {frontend}/{strategy}/{sample}/{variant}/{pyo3} in {self.out}")
 
     def build(
-        self, frontend: str, strategy: str, sample: str, scenario: str, variant: str | None = None
+        self,
+        frontend: str,
+        strategy: str,
+        sample: str,
+        scenario: str,
+        variant: str | None = None,
+        pyo3: str | None = None,
     ) -> BuildRecord:
-        record = self.cell(frontend, strategy, sample, variant).build(scenario)
+        record = self.cell(frontend, strategy, sample, variant, pyo3).build(scenario)
         assert record is not None, f"no {scenario} build"
         return record
+
+
+def joined(run: Run, *cells: CellResult) -> Run:
+    """``run`` with cells measured by another run of the same session (a shared run's, in
+    tests/e2e/pool.py), as if one selection had built them all."""
+    return Run(run.returncode, run.output, run.out, replace(run.result, cells=[*run.result.cells, *cells]))
 
 
 def read_checked(path: Path) -> RunResult:
@@ -75,6 +89,9 @@ def run_harness(args: list[str], base: Path, *, timeout: float = 2400) -> Run:
     out = base / "out"
     proc = start_harness(args, out, base / "work")
     output, _ = proc.communicate(timeout=timeout)
+    # Kept beside the results, so a run shared between workers (tests/e2e/pool.py) reads the same.
+    (base / "output.txt").write_text(output, encoding="utf-8")
+    (base / "returncode").write_text(str(proc.returncode), encoding="utf-8")
     results = out / "results.json"
     assert results.exists(), f"no results.json; harness said:\n{output[-5000:]}"
     return Run(proc.returncode, output, out, read_checked(results))

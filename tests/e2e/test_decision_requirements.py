@@ -7,17 +7,26 @@ from pathlib import Path
 import pytest
 
 from harness.model.results import Verdict
-from tests.e2e.harness_run import Run, run_harness
+from harness.pins import load_pins
+from tests.e2e.harness_run import Run, joined, run_harness
+from tests.e2e.pool import Pool
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("patch-set")]
 
-SAMPLES = ("cffi-style", "hazard:config-executable", "hazard:pyo3-python")
+HAZARDS = ("config-executable", "pyo3-python")
+SAMPLES = ("cffi-style", *(f"hazard:{v}" for v in HAZARDS))
 
 
 @pytest.fixture(scope="module")
-def run(module_dir: Path) -> Run:
-    args = ["--frontend", "build", "--strategy", "stock,maturin-base-python,frontend-patch"]
-    return run_harness([*args, "--sample", ",".join(SAMPLES), "--scenario", "cold"], module_dir)
+def run(module_dir: Path, pool: Pool) -> Run:
+    args = ["--frontend", "build", "--strategy", "stock,maturin-base-python"]
+    mine = run_harness([*args, "--sample", ",".join(SAMPLES), "--scenario", "cold"], module_dir)
+    # frontend-patch's cells, through build on the default pyo3, come from the shared runs
+    # (tests/e2e/pool.py): the legacy cffi keying from "patched-cffi", the probes from "patch-set".
+    default = load_pins().pyo3_versions[0]
+    cffi = pool.run("patched-cffi").cell("build", "frontend-patch", "cffi-style", "legacy")
+    probes = [pool.run("patch-set").cell("build", "frontend-patch", "hazard", v, default) for v in HAZARDS]
+    return joined(mine, cffi, *probes)
 
 
 def requirements(run: Run, strategy: str, sample: str, variant: str | None = None) -> Verdict:

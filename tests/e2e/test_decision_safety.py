@@ -5,18 +5,25 @@ from pathlib import Path
 
 import pytest
 
+from harness.pins import load_pins
 from harness.report.markdown import render
-from tests.e2e.harness_run import Run, run_harness
+from tests.e2e.harness_run import Run, joined, run_harness
+from tests.e2e.pool import Pool
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("patch-set")]
 
 STRATEGIES = ("config-file", "frontend-patch", "maturin-base-python", "env-dir")
 
 
 @pytest.fixture(scope="module")
-def run(module_dir: Path) -> Run:
-    args = ["--frontend", "build", "--sample", "pyo3-ext", "--strategy", ",".join(STRATEGIES)]
-    return run_harness([*args, "--scenario", "warm,switch-python"], module_dir)
+def run(module_dir: Path, pool: Pool) -> Run:
+    # frontend-patch's cell is the patch set's (build, pyo3-ext, the default pyo3, warm and
+    # switch-python: tests/e2e/pool.py); the other strategies are built here the same way.
+    own = [s for s in STRATEGIES if s != "frontend-patch"]
+    args = ["--frontend", "build", "--sample", "pyo3-ext", "--strategy", ",".join(own)]
+    mine = run_harness([*args, "--scenario", "warm,switch-python"], module_dir)
+    default = load_pins().pyo3_versions[0]
+    return joined(mine, pool.run("patch-set").cell("build", "frontend-patch", "pyo3-ext", pyo3=default))
 
 
 def status(run: Run, strategy: str, check: str) -> str:

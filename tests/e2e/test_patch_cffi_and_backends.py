@@ -6,22 +6,22 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+from tests.e2e.pool import Pool
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("patch-set")]
 
 
 @pytest.fixture(scope="module")
-def cffi(module_dir: Path) -> Run:
-    args = ["--frontend", "pip-venv,build,uv", "--strategy", "frontend-patch"]
-    args += ["--sample", "cffi-style:legacy,cffi-style:base-aware", "--scenario", "warm"]
-    return run_harness(args, module_dir / "cffi")
+def cffi(pool: Pool) -> Run:
+    # pip-venv,build,uv x frontend-patch x cffi-style:legacy,base-aware, warm (tests/e2e/pool.py).
+    return pool.run("patched-cffi")
 
 
 @pytest.fixture(scope="module")
 def backends(module_dir: Path) -> Run:
     args = ["--frontend", "uv", "--strategy", "stock,backend-patch,frontend-patch"]
     args += ["--sample", "pyo3-ext,setuptools-rust-ext", "--scenario", "warm"]
-    return run_harness(args, module_dir / "backends")
+    return run_harness(args, module_dir)
 
 
 def roots(run: Run, frontend: str, strategy: str, sample: str, variant: str | None = None) -> list[str]:

@@ -3,25 +3,23 @@ frontend on both pyo3 lines: the warm rebuild recompiles no pyo3 crate, every sa
 passes (build requirements reachable included), and a switch of base interpreter still
 rebuilds what it must. pip-venv and uv are covered on pyo3-ext by test_frontend_patch.py."""
 
-from pathlib import Path
-
 import pytest
 
 from harness.measure.safety import PYO3_CHAIN
 from harness.model.results import CellResult
-from tests.e2e.harness_run import Run, run_harness
+from tests.e2e.harness_run import Run
+from tests.e2e.pool import SHARED, Pool
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("patch-set")]
 
-VERSIONS = ("0.29.2", "0.28.3")
-SAMPLES = ("pyo3-ext", "cffi-style:base-aware", "hazard:config-executable", "hazard:pyo3-python")
+VERSIONS = tuple(SHARED["patch-set"].options["pyo3"].split(","))
+SAMPLES = tuple(SHARED["patch-set"].options["sample"].split(","))
 
 
 @pytest.fixture(scope="module")
-def run(module_dir: Path) -> Run:
-    args = ["--frontend", "build", "--strategy", "frontend-patch", "--sample", ",".join(SAMPLES)]
-    args += ["--pyo3", ",".join(VERSIONS), "--scenario", "warm,switch-python"]
-    return run_harness(args, module_dir)
+def run(pool: Pool) -> Run:
+    # build x frontend-patch x SAMPLES x VERSIONS, warm and switch-python (tests/e2e/pool.py).
+    return pool.run("patch-set")
 
 
 def _cell(run: Run, sample: str, pyo3: str) -> CellResult:

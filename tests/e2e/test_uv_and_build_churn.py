@@ -1,20 +1,18 @@
 """uv and build create a fresh venv per build: stock pyo3 recompiles its chain on every warm
 rebuild, and exporting PYO3_BASE_PYTHON to a base-aware pyo3 stops it."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+from tests.e2e.harness_run import Run, assert_every_wheel_works
+from tests.e2e.pool import Pool
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("churn")]
 
 
 @pytest.fixture(scope="module")
-def run(module_dir: Path) -> Run:
-    return run_harness(
-        ["--frontend", "uv,build", "--strategy", "stock,exported", "--sample", "pyo3-ext"], module_dir
-    )
+def run(pool: Pool) -> Run:
+    # uv,build x stock,exported x pyo3-ext, cold, warm and incremental: two shards, merged.
+    return pool.run("churn")
 
 
 def test_run_succeeds_and_every_wheel_works(run: Run) -> None:
