@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import TextIO
 
+from harness.model.progress import BuildDone, BuildStarted, CellFailed, CellStarted, Event
 from harness.model.results import BuildRecord
 
 
@@ -45,31 +45,29 @@ class ProgressPrinter:
             self._ticker.join()
             self._ticker = None
 
-    def __call__(self, event: str, data: Mapping[str, Any]) -> None:
-        if event == "cell-start":
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, CellStarted):
             self.index += 1
-            cell = data["cell"]
             self._print(
-                f"[{self.index}/{self.total} {self._clock()}] {cell.frontend} · {cell.strategy.name} · "
-                f"{cell.sample.spec} · pyo3 {cell.pyo3}"
+                f"[{self.index}/{self.total} {self._clock()}] {event.frontend} · {event.strategy} · "
+                f"{event.sample} · pyo3 {event.pyo3}"
             )
-        elif event == "build-start":
-            attempt = int(data.get("attempt", 0))
-            label = f"{data['scenario']} (attempt {attempt + 1})" if attempt else data["scenario"]
+        elif isinstance(event, BuildStarted):
+            label = f"{event.scenario} (attempt {event.attempt + 1})" if event.attempt else event.scenario
             self._print(f"    {label}: started at {self._clock()}")
             if self._tty:
                 self._stop.clear()
                 self._ticker = threading.Thread(target=self._tick, args=(label,), daemon=True)
                 self._ticker.start()
-        elif event == "build-done":
+        elif isinstance(event, BuildDone):
             self._stop_ticker()
-            self._print("    " + summarize(data["record"]))
-        elif event == "cell-error":
+            self._print("    " + summarize(event.record))
+        elif isinstance(event, CellFailed):
             self._stop_ticker()
-            self._print(f"    cell failed: {str(data['error']).splitlines()[0]}")
-        elif event == "note":
+            self._print(f"    cell failed: {event.error.splitlines()[0] if event.error else ''}")
+        else:
             self._stop_ticker()
-            self._print(str(data["text"]))
+            self._print(event.text)
 
 
 def summarize(record: BuildRecord) -> str:

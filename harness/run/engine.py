@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from harness.errors import HarnessError
@@ -16,6 +16,7 @@ from harness.measure.cargo_time import cargo_seconds
 from harness.measure.causes import BuildDiff, diff
 from harness.measure.fingerprints import snapshot
 from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
+from harness.model.progress import BuildDone, BuildStarted, CellFailed, Progress
 from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRecord, CellResult
 from harness.model.scenarios import Scenario
 from harness.process import Completed, run
@@ -37,8 +38,6 @@ from harness.workbench.workcopy import (
     package_roots,
     root_manifest,
 )
-
-Progress = Callable[[str, Mapping[str, object]], None]
 
 
 def _build_env(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
@@ -235,7 +234,7 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         cr = _set_up(ctx, cell, result)
     except HarnessError as exc:
         result.error = str(exc)
-        progress("cell-error", {"cell": cell, "error": str(exc)})
+        progress(CellFailed(str(exc)))
         return result
     schedule = [(s, a) for s in cell.scenarios for a in range(cell.attempts(s))]
     for scenario, attempt in schedule:
@@ -244,7 +243,7 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         if result.builds and not result.builds[-1].ok:
             result.builds.append(_not_run(scenario.name, result.builds[-1].scenario, attempt=attempt))
             continue
-        progress("build-start", {"cell": cell, "scenario": scenario.name, "attempt": attempt})
+        progress(BuildStarted(scenario.name, attempt))
         try:
             installed = cr.frontend(scenario)
             # Every attempt prepares afresh: an incremental attempt appends its own line to lib.rs.
@@ -253,7 +252,7 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
             result.builds.append(_not_run(scenario.name, "setup", str(exc), attempt=attempt))
             continue
         result.builds.append(record)
-        progress("build-done", {"cell": cell, "record": record})
+        progress(BuildDone(record))
     sample = cell.sample.sample
     evidence = Evidence(
         result, cell.strategy.isolated, sample.imports_build_requirements, ctx.interpreter.base_executable

@@ -19,6 +19,7 @@ from harness.install.provision import Provisioner
 from harness.install.wheelhouse import ensure_wheelhouse
 from harness.measure.machine import machine, toolchain
 from harness.measure.safety import catalogue
+from harness.model.progress import CellStarted, Note, Progress
 from harness.model.results import RunResult, results_text
 from harness.pins import Pins
 from harness.process import clean_environment
@@ -26,7 +27,7 @@ from harness.report.html import render as render_html
 from harness.report.markdown import render as render_markdown
 from harness.run import signals
 from harness.run.context import Context, Timer
-from harness.run.engine import Progress, run_cell
+from harness.run.engine import run_cell
 from harness.run.selection import Selection, run_order
 from harness.workbench.project import project_requirements
 
@@ -89,7 +90,7 @@ def _context(
     cache = Cache(settings.cache)
     timer = Timer()
     with timer.timing("setup"):
-        progress("note", {"text": f"setting up tools and wheelhouse in {cache.root}"})
+        progress(Note(f"setting up tools and wheelhouse in {cache.root}"))
         tools = ensure_tools(cache, pins, interpreter=interpreter, env=base_env, refresh=settings.refresh)
         requirements = pins.wheelhouse_requirements()
         project = selection.project_sample
@@ -111,7 +112,7 @@ def _context(
         tools,
         wheelhouse,
         refresh=settings.refresh,
-        say=lambda text: progress("note", {"text": text}),
+        say=lambda text: progress(Note(text)),
     )
     work = settings.work or cache.work
     return Context(provisioner, settings.out, work, switch_python=settings.switch_python, timer=timer)
@@ -136,17 +137,17 @@ def execute(
         # More shards than cells: an empty but valid results file, so a job matrix that asked
         # for too many shards still merges, and coverage checks see the shard was there.
         text = f"shard {selection.shard} has no cells (the selection has {len(selection.cells())}); "
-        progress("note", {"text": text + "nothing to build, writing an empty results.json"})
+        progress(Note(text + "nothing to build, writing an empty results.json"))
     try:
         if cells:
             ctx = _context(selection, settings, pins, interpreter, progress)
             later = sum(c.compiles_a_tool for c in cells)
             if later and later < len(cells):
                 text = f"{later} cell(s) that compile uv or maturin from source first run last"
-                progress("note", {"text": text})
+                progress(Note(text))
             position = {c.id: i for i, c in enumerate(cells)}
             for cell in run_order(cells):
-                progress("cell-start", {"cell": cell})
+                progress(CellStarted(str(cell.frontend), cell.strategy.name, cell.sample.spec, cell.pyo3))
                 result.cells.append(run_cell(ctx, cell, progress))
                 result.cells.sort(key=lambda done: position[done.id])
                 _save(result, settings.out, started, ctx)
@@ -172,7 +173,7 @@ def prepare(selection: Selection, settings: Settings, pins: Pins, progress: Prog
     ctx = _context(selection, settings, pins, interpreter, progress)
     for cell in selection.to_run():
         strategy = cell.strategy
-        progress("note", {"text": f"preparing {cell.frontend} for {strategy.name}"})
+        progress(Note(f"preparing {cell.frontend} for {strategy.name}"))
         ctx.frontend(cell.frontend, patched=strategy.frontend_patch)
         ctx.wheelhouse(patched_backend=strategy.backend_patch)
         if any(s.switch_python for s in cell.scenarios):

@@ -3,6 +3,7 @@
 import io
 from dataclasses import replace
 
+from harness.model.progress import BuildDone, BuildStarted, CellFailed, CellStarted, Note
 from harness.model.results import RunResult
 from harness.pins import load_pins
 from harness.report.terminal import ProgressPrinter, summarize
@@ -16,11 +17,11 @@ def test_one_line_per_event_on_a_pipe(repeated: RunResult) -> None:
         pyo3_versions=load_pins().pyo3_versions, frontends=["uv"], strategies=["stock"], samples=["pyo3-ext"]
     ).cells()
     warm = repeated.cells[0].attempts("warm")
-    printer("cell-start", {"cell": cell})
-    printer("build-start", {"cell": cell, "scenario": "warm", "attempt": 1})
-    printer("build-done", {"cell": cell, "record": warm[1]})
-    printer("cell-error", {"cell": cell, "error": "no cargo\nmore"})
-    printer("note", {"text": "done"})
+    printer(CellStarted(str(cell.frontend), cell.strategy.name, cell.sample.spec, cell.pyo3))
+    printer(BuildStarted("warm", 1))
+    printer(BuildDone(warm[1]))
+    printer(CellFailed("no cargo\nmore"))
+    printer(Note("done"))
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("[1/2 00:00] uv · stock · pyo3-ext · pyo3 ")
     assert lines[1] == "    warm (attempt 2): started at 00:00"
