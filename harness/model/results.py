@@ -105,6 +105,25 @@ class BuildRecord:
         return self.returncode != -1
 
     @classmethod
+    def not_run(cls, scenario: str, why: str, *, attempt: int = 0) -> BuildRecord:
+        """A build the cell did not run (a setup step failed, or an earlier build did)."""
+        return cls(
+            scenario=scenario,
+            ok=False,
+            seconds=0.0,
+            rebuilt=[],
+            reran=[],
+            units=[],
+            causes=[],
+            log="",
+            command=[],
+            env={},
+            returncode=-1,
+            error=why,
+            attempt=attempt,
+        )
+
+    @classmethod
     def from_json(cls, data: dict[str, Any]) -> BuildRecord:
         raw = dict(data)
         raw["causes"] = [Cause.from_json(c) for c in raw.get("causes", [])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from harness.errors import HarnessError
@@ -236,23 +236,13 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         result.error = str(exc)
         progress(CellFailed(str(exc)))
         return result
-    schedule = [(s, a) for s in cell.scenarios for a in range(cell.attempts(s))]
-    for scenario, attempt in schedule:
-        if not cell.frontend.plugin.applies(scenario):
-            continue
-        if result.builds and not result.builds[-1].ok:
-            result.builds.append(_not_run(scenario.name, result.builds[-1].scenario, attempt=attempt))
-            continue
-        progress(BuildStarted(scenario.name, attempt))
-        try:
-            installed = cr.frontend(scenario)
-            # Every attempt prepares afresh: an incremental attempt appends its own line to lib.rs.
-            record = measured_build(cr, build_plan(cr, scenario, installed, attempt), installed)
-        except HarnessError as exc:
-            result.builds.append(_not_run(scenario.name, "setup", str(exc), attempt=attempt))
-            continue
-        result.builds.append(record)
-        progress(BuildDone(record))
+
+    def build(scenario: Scenario, attempt: int) -> BuildRecord:
+        installed = cr.frontend(scenario)
+        # Every attempt prepares afresh: an incremental attempt appends its own line to lib.rs.
+        return measured_build(cr, build_plan(cr, scenario, installed, attempt), installed)
+
+    result.builds = run_schedule(cell, build, progress)
     sample = cell.sample.sample
     evidence = Evidence(
         result, cell.strategy.isolated, sample.imports_build_requirements, ctx.interpreter.base_executable
@@ -261,19 +251,27 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     return result
 
 
-def _not_run(scenario: str, after: str, why: str | None = None, *, attempt: int = 0) -> BuildRecord:
-    return BuildRecord(
-        scenario=scenario,
-        ok=False,
-        seconds=0.0,
-        rebuilt=[],
-        reran=[],
-        units=[],
-        causes=[],
-        log="",
-        command=[],
-        env={},
-        returncode=-1,
-        error=why or f"not run: the {after} build of this cell failed",
-        attempt=attempt,
-    )
+def run_schedule(
+    cell: Cell, build: Callable[[Scenario, int], BuildRecord], progress: Progress
+) -> list[BuildRecord]:
+    """Every scenario (and attempt) of the cell that its frontend can run, in order. A build
+    that fails, or cannot be set up (``build`` raises), stops the cell: each later one is
+    recorded as not run, naming the build it waited for, so no gap is silent."""
+    builds: list[BuildRecord] = []
+    for scenario in cell.scenarios:
+        if not cell.frontend.plugin.applies(scenario):
+            continue
+        for attempt in range(cell.attempts(scenario)):
+            if builds and not builds[-1].ok:
+                why = f"not run: the {builds[-1].scenario} build of this cell failed"
+                builds.append(BuildRecord.not_run(scenario.name, why, attempt=attempt))
+                continue
+            progress(BuildStarted(scenario.name, attempt))
+            try:
+                record = build(scenario, attempt)
+            except HarnessError as exc:
+                builds.append(BuildRecord.not_run(scenario.name, str(exc), attempt=attempt))
+                continue
+            builds.append(record)
+            progress(BuildDone(record))
+    return builds
