@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from harness.errors import HarnessError
 
@@ -130,6 +130,23 @@ def _finish(
     end_group(proc, grace=0)
     reader.join()
     return returncode, b"".join(chunks)
+
+
+class Runner(Protocol):
+    """How the run starts a subprocess: ``run`` below, or in unit tests a replay of recorded
+    output (tests/replay.py), so the engine's decisions are tested without a build."""
+
+    def __call__(
+        self,
+        cmd: Sequence[str | os.PathLike[str]],
+        *,
+        cwd: Path,
+        env: Mapping[str, str],
+        log: Path | None = None,
+        check: bool = True,
+        timeout: float | None = None,
+        on_line: Callable[[str], None] | None = None,
+    ) -> Completed: ...
 
 
 def run(

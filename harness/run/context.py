@@ -18,6 +18,7 @@ from harness.install.pyo3 import Pyo3, prepare
 from harness.install.second_python import second_interpreter
 from harness.install.wheelhouse import ensure_wheelhouse
 from harness.pins import Pins
+from harness.process import Runner, run
 from harness.workbench.pyo3_config import generate_config_file
 
 
@@ -49,6 +50,7 @@ class Context:
     work: Path
     switch_python: str | None = None  # --switch-python; None: find a second interpreter
     timer: Timer = field(default_factory=Timer)
+    runner: Runner = run  # every build and product check starts its processes through it
     _pyo3: dict[tuple[str, bool], Pyo3] = field(default_factory=dict)
     _switched: Provisioner | None = None
     _configs: dict[tuple[Path, str], Path] = field(default_factory=dict)

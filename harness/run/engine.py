@@ -19,7 +19,7 @@ from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
 from harness.model.progress import BuildDone, BuildStarted, CellFailed, Progress
 from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRecord, CellResult
 from harness.model.scenarios import Scenario
-from harness.process import Completed, run
+from harness.process import Completed
 from harness.run.cellrun import CellRun
 from harness.run.context import Context
 from harness.run.plan import BuildPlan, plan
@@ -59,7 +59,7 @@ def _measured_run(
     log = cr.logs / f"{stem}.log"
     with cr.ctx.timer.timing("measure"):
         before = snapshot(target) if target else None
-    done = run(argv, cwd=cr.src, env=_build_env(cr.ctx, env), log=log, check=False)
+    done = cr.ctx.runner(argv, cwd=cr.src, env=_build_env(cr.ctx, env), log=log, check=False)
     cr.ctx.timer.add("build", done.seconds)
     if target is None or before is None:
         return done, compiled_from_log(done.output)

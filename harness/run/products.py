@@ -12,7 +12,6 @@ from harness.install.envs import Interpreter, executable
 from harness.measure.failures import diagnose
 from harness.measure.wheelcheck import check_installed, check_wheel
 from harness.model.results import BuildRecord
-from harness.process import run
 from harness.run.cellrun import CellRun
 from harness.run.plan import BuildPlan
 from harness.workbench.project import project_name
@@ -30,7 +29,7 @@ def make_sdist(cr: CellRun, outdir: Path, log: Path) -> Path:
     argv: list[str | Path] = [ctx.tools.script("uv"), "build", "--sdist", "--no-config", "--no-progress"]
     argv += ["--out-dir", outdir, "--no-index", "--find-links", cr.wheelhouse.path, cr.src]
     with ctx.timer.timing("setup"):
-        run(argv, cwd=cr.src, env=ctx.uv_env, log=log)
+        ctx.runner(argv, cwd=cr.src, env=ctx.uv_env, log=log)
     made = sorted(outdir.glob("*.tar.gz"))
     if not made:
         raise HarnessError(f"uv build --sdist made no sdist in {outdir}; see {log}")
@@ -45,7 +44,7 @@ def make_target_env(cr: CellRun, root: Path, interpreter: Interpreter) -> None:
     argv: list[str | Path] = [cr.ctx.tools.script("uv"), "venv", "--no-config", "--quiet"]
     argv += ["--python", interpreter.executable, root]
     with cr.ctx.timer.timing("setup"):
-        run(argv, cwd=cr.workdir, env=cr.ctx.uv_env)
+        cr.ctx.runner(argv, cwd=cr.workdir, env=cr.ctx.uv_env)
 
 
 def check_built_wheel(cr: CellRun, record: BuildRecord, built: BuildPlan, output: str) -> None:
