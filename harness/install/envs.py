@@ -18,6 +18,7 @@ from harness.files import digest, locked, remove
 from harness.install.cache import Cache
 from harness.pins import Pins
 from harness.process import run
+from harness.venvs import executable
 
 _PROBE = (
     "import json, sys, sysconfig; print(json.dumps({"
@@ -38,19 +39,6 @@ _FRAMEWORK_APP = re.compile(
     r"(?P<versions>.+/Versions/(?P<version>\d+\.\d+))/Resources/Python(?P<t>T?)\.app/Contents/MacOS/Python(?P=t)"
 )
 MARKER = ".harness-env.json"
-
-
-def bin_dir(root: Path, platform: str = sys.platform) -> Path:
-    """Where an environment keeps its interpreter and scripts: ``Scripts`` on Windows."""
-    return root / ("Scripts" if platform == "win32" else "bin")
-
-
-def exe_name(name: str, platform: str = sys.platform) -> str:
-    return f"{name}.exe" if platform == "win32" else name
-
-
-def executable(root: Path, name: str, platform: str = sys.platform) -> Path:
-    return bin_dir(root, platform) / exe_name(name, platform)
 
 
 def _same_file_name(a: str, b: str, platform: str) -> bool:

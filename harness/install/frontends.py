@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from harness.install.envs import Interpreter, PythonEnv, executable
+from harness.install.envs import Interpreter, PythonEnv
 from harness.model.scenarios import Scenario
 from harness.pins import Pins
+from harness.venvs import executable
 
 
 @dataclass(frozen=True)

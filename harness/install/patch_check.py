@@ -24,13 +24,14 @@ from harness import _toml as toml
 from harness.errors import HarnessError
 from harness.install.cache import Cache
 from harness.install.crates import crate_source
-from harness.install.envs import Interpreter, PythonEnv, ensure_env, ensure_tools, executable, probe
+from harness.install.envs import Interpreter, PythonEnv, ensure_env, ensure_tools, probe
 from harness.install.patches import Series, apply_series, available, load_series, patches_root
 from harness.install.pyo3 import CONFIG_CRATE
 from harness.install.recipes import build_with, load_recipe
 from harness.install.sources import sdist
 from harness.pins import Pins
 from harness.process import run
+from harness.venvs import executable
 
 # tool -> PyPI package (None: a crate from crates.io)
 PACKAGES = {"pip": "pip", "build": "build", "uv": "uv", "maturin": "maturin", "pyo3": None}

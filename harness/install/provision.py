@@ -24,7 +24,7 @@ from typing import Any
 
 from harness.files import digest, filled_once, locked
 from harness.install.cache import Cache
-from harness.install.envs import Interpreter, PythonEnv, ensure_env, exe_name, probe
+from harness.install.envs import Interpreter, PythonEnv, ensure_env, probe
 from harness.install.frontend_spec import FrontendSpec
 from harness.install.frontends import Installed
 from harness.install.probe import ensure_probe_wheel
@@ -32,6 +32,7 @@ from harness.install.recipes import CargoProgress, Recipe, build_with, load_reci
 from harness.install.sources import SourceTree, source_tree
 from harness.pins import Pins
 from harness.process import run
+from harness.venvs import exe_name
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.install.envs import executable
 from harness.measure.tags import interpreter_tags, wheel_fits
 from harness.model.results import Wheel
 from harness.process import run
+from harness.venvs import executable
 
 _EXTENSION_SUFFIXES = (".so", ".pyd")
 

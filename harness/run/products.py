@@ -8,12 +8,13 @@ import shutil
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.install.envs import Interpreter, executable
+from harness.install.envs import Interpreter
 from harness.measure.failures import diagnose
 from harness.measure.wheelcheck import check_installed, check_wheel
 from harness.model.results import BuildRecord
 from harness.run.cellrun import CellRun
 from harness.run.plan import BuildPlan
+from harness.venvs import executable
 from harness.workbench.project import project_name
 
 

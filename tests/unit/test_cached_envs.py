@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from harness.install.cache import Cache
-from harness.install.envs import MARKER, ensure_env, executable, probe
+from harness.install.envs import MARKER, ensure_env, probe
 from harness.process import clean_environment
+from harness.venvs import executable
 
 
 @pytest.fixture

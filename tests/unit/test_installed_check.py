@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.install.envs import executable
 from harness.measure.wheelcheck import check_installed
 from harness.model.results import Wheel
+from harness.venvs import executable
 
 FILES = {
     "demo_pkg/__init__.py": "VALUE = 3\n",

@@ -15,13 +15,14 @@ from harness.cli import utf8_streams
 from harness.doctor import toolchain_checks
 from harness.files import locked
 from harness.install.cache import default_cache_dir
-from harness.install.envs import base_executable, bin_dir, executable, interpreter_from
+from harness.install.envs import base_executable, interpreter_from
 from harness.install.recipes import artifact_path
 from harness.measure.wheelcheck import top_level_modules, wheel_tags
 from harness.model.results import RunResult
 from harness.process import clean_environment
 from harness.report.markdown import cells, escape, render
 from harness.report.rows import short_path
+from harness.venvs import bin_dir, executable
 
 UV_WINDOWS = r"C:\Users\runneradmin\AppData\Local\uv\cache\builds-v0\.tmpAb12\Scripts\python.exe"
 FRAMEWORK = "/Library/Frameworks/Python.framework/Versions"
