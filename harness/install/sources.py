@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.files import download_verified, filled_once, http_get, unpack_one_directory
+from harness.files import download_verified, filled_once, http_get, remove, unpack_one_directory
 from harness.install.cache import Cache
 from harness.install.patches import Series, apply_series, load_series
 from harness.install.pypi import ACCEPT, find_sdist, parse_page, project_url
@@ -39,11 +39,30 @@ def _sdist_url(package: str, version: str) -> tuple[str, str, str]:
     return found.filename, found.url, found.sha256
 
 
+def _unpacked(cache: Cache, package: str, version: str) -> Path:
+    return cache.root / "sources" / f"{package}-{version}"
+
+
+def has_sdist(cache: Cache, package: str, version: str) -> bool:
+    return (_unpacked(cache, package, version) / ".harness-complete").exists()
+
+
+def forget_sdist(cache: Cache, package: str, version: str) -> None:
+    """Remove a downloaded sdist, its unpacked tree and their locks (input refused after the
+    download); the unpacked tree's marker names the archive."""
+    unpacked = _unpacked(cache, package, version)
+    marker = unpacked / ".harness-complete"
+    archive = cache.root / "sdists" / marker.read_text(encoding="utf-8") if marker.exists() else None
+    for path in (unpacked, *([archive] if archive else [])):
+        remove(path)
+        remove(path.with_name(path.name + ".lock"))
+
+
 def sdist(cache: Cache, package: str, version: str) -> Path:
     """The unpacked sdist of ``package==version``, downloaded once and checked against PyPI's
     sha256 (no build step runs: pip would prepare metadata, which for uv means running cargo)."""
-    unpacked = cache.root / "sources" / f"{package}-{version}"
-    if (unpacked / ".harness-complete").exists():
+    unpacked = _unpacked(cache, package, version)
+    if has_sdist(cache, package, version):
         return unpacked
     # Asked before anything is written: a name PyPI does not know leaves no trace in the cache.
     filename, url, expected = _sdist_url(package, version)

@@ -15,7 +15,7 @@ from harness import _toml as toml
 from harness.errors import HarnessError, UsageError
 from harness.files import check_archive, filled_once, sha256_of, unpack_one_directory
 from harness.install.cache import Cache
-from harness.install.sources import sdist
+from harness.install.sources import forget_sdist, has_sdist, sdist
 from harness.process import clean_environment
 from harness.workbench.discovery import Pyo3Usage, discover
 from harness.workbench.samples import Sample
@@ -48,10 +48,15 @@ def resolve_project(text: str, cache: Cache) -> Path:
         return _unpack(path.resolve(), cache)
     name, found, version = text.partition("==")
     if found and name and version and "/" not in text:
+        fresh = not has_sdist(cache, name, version)
         try:
-            return sdist(cache, name, version)
+            root = sdist(cache, name, version)
+            project_sample(root)  # refused input leaves nothing behind: not even its download
         except HarnessError as exc:
-            raise UsageError(f"--project {text}: {exc}") from exc
+            if fresh:
+                forget_sdist(cache, name, version)
+            raise exc if isinstance(exc, UsageError) else UsageError(f"--project {text}: {exc}") from exc
+        return root
     raise UsageError(f"--project {text}: not found; accepted: {ACCEPTED}")
 
 

@@ -41,3 +41,16 @@ def test_doctor_checks_the_machine(tmp_path: Path, capsys: pytest.CaptureFixture
         assert f"] {name}: " in out
     assert code == (1 if "[FAIL]" in out else 0)
     assert "[FAIL]" not in out, f"this machine should be ready:\n{out}"
+
+
+def test_a_downloaded_project_refused_leaves_nothing_in_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A real sdist from PyPI that is no Rust project: downloaded, checked, refused, forgotten.
+    cache = tmp_path / "cache"
+    code = main(["doctor", "--project", "iniconfig==2.0.0", "--cache-dir", str(cache)])
+    said = capsys.readouterr()
+    assert code == 2, said
+    assert "--project" in said.err and "no Cargo.toml" in said.err, said.err
+    left = sorted(str(p.relative_to(cache)) for p in cache.rglob("*")) if cache.exists() else []
+    assert not [p for p in left if "iniconfig" in p], left
