@@ -16,6 +16,8 @@ class Recorded:
     output: str
     returncode: int = 0
     seconds: float = 1.0
+    # What the recorded command left on disk, made again from its argv (an sdist, a venv).
+    leaves: Callable[[list[str]], None] | None = None
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Replay:
         self.calls.append((argv, dict(env), cwd))
         found = self.programs.get(Path(argv[0]).name, Recorded(f"command not found: {argv[0]}", 127, 0.0))
         done = Completed(found.returncode, found.seconds, found.output)
+        if found.leaves is not None:
+            found.leaves(argv)
         if log is not None:
             log.parent.mkdir(parents=True, exist_ok=True)
             log.write_text(done.output, encoding="utf-8")
