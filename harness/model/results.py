@@ -21,6 +21,10 @@ from harness.model.causes import Cause
 SCHEMA_VERSION = 1
 
 Status = Literal["pass", "fail", "error"]
+# A build's outcome: it ran and made what it should (a working or failing wheel is the wheel
+# check's to say), it ran and failed (or made nothing), or it never ran.
+BuildStatus = Literal["built", "failed", "not-run"]
+BUILD_STATUSES: tuple[BuildStatus, ...] = get_args(BuildStatus)
 STATUSES: tuple[Status, ...] = get_args(Status)
 # Where a build's crates were read from: cargo's records before and after, or (an sdist build
 # whose target dir went with the frontend's temp dir) what cargo printed.
@@ -71,7 +75,7 @@ class CheckLabel:
 @dataclass
 class BuildRecord:
     scenario: str
-    ok: bool
+    status: BuildStatus
     seconds: float
     rebuilt: list[str]
     reran: list[str]
@@ -101,15 +105,23 @@ class BuildRecord:
         return self.wheel is None or self.wheel.ok
 
     @property
+    def ok(self) -> bool:
+        return self.status == "built"
+
+    @property
     def ran(self) -> bool:
-        return self.returncode != -1
+        return self.status != "not-run"
+
+    def fail(self, why: str) -> None:
+        """The build ran but did not make what it should: ``why`` says so."""
+        self.status, self.error = "failed", why
 
     @classmethod
     def not_run(cls, scenario: str, why: str, *, attempt: int = 0) -> BuildRecord:
         """A build the cell did not run (a setup step failed, or an earlier build did)."""
         return cls(
             scenario=scenario,
-            ok=False,
+            status="not-run",
             seconds=0.0,
             rebuilt=[],
             reran=[],
@@ -126,6 +138,9 @@ class BuildRecord:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BuildRecord:
         raw = dict(data)
+        ok = raw.pop("ok", False)
+        if raw.get("status") not in BUILD_STATUSES:  # files from before the status was recorded
+            raw["status"] = "not-run" if raw.get("returncode") == -1 else "built" if ok else "failed"
         raw["causes"] = [Cause.from_json(c) for c in raw.get("causes", [])]
         raw["wheel"] = Wheel(**raw["wheel"]) if raw.get("wheel") else None
         return cls(**raw)
@@ -209,6 +224,7 @@ class RunResult:
             raw["ok"] = cell.ok
             for build, record in zip(cell.builds, raw["builds"], strict=True):
                 record["causes"] = [c.to_json() for c in build.causes]
+                record["ok"] = build.ok  # for readers of files from before the status
         return data
 
     @classmethod

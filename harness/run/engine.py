@@ -118,7 +118,7 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
     done, explained = _measured_run(cr, invocation.argv, added, built.target, built.stem)
     record = BuildRecord(
         scenario=built.scenario.name,
-        ok=done.returncode == 0,
+        status="built" if done.returncode == 0 else "failed",
         seconds=round(done.seconds, 3),
         rebuilt=explained.rebuilt,
         reran=explained.reran,

@@ -53,7 +53,7 @@ def check_built_wheel(cr: CellRun, record: BuildRecord, built: BuildPlan, output
     ctx = cr.ctx
     wheel = _newest_wheel(built.outdir) if record.ok else None
     if record.ok and wheel is None:
-        record.ok, record.error = False, "the frontend exited 0 but produced no wheel"
+        record.fail("the frontend exited 0 but produced no wheel")
     if wheel is not None:
         with ctx.timer.timing("wheel-check"):
             record.wheel = check_wheel(

@@ -110,7 +110,7 @@ def test_a_build_that_now_fails_is_a_regression(repeated: RunResult) -> None:
     failing = copy.deepcopy(repeated)
     cell = next(c for c in failing.cells if c.id == EXPORTED)
     second = cell.attempts("warm")[1]
-    second.ok, second.error = False, "build failed with exit 1"
+    second.fail("build failed with exit 1")
     assert compare(repeated, failing, "b.json").regressions == [f"{EXPORTED} warm: 1 of 3 attempt(s) failed"]
     cell.error, cell.builds = "frontend install failed", []
     assert f"{EXPORTED}: cell failed: frontend install failed" in compare(repeated, failing, "b").regressions
@@ -143,7 +143,7 @@ def test_a_build_failing_in_both_runs_is_not_a_new_regression(repeated: RunResul
     failing = copy.deepcopy(repeated)
     cell = next(c for c in failing.cells if c.id == EXPORTED)
     first = cell.attempts("warm")[0]
-    first.ok, first.error = False, "build failed with exit 1"
+    first.fail("build failed with exit 1")
     comparison = compare(failing, failing, "b.json")
     assert comparison.regressions == []
     assert _verdicts(comparison)[(EXPORTED, "warm")] == "fails in both (1 of 3 attempt(s) now)"

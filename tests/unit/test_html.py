@@ -94,7 +94,7 @@ def test_failed_builds_are_shown_not_hidden(repeated: RunResult) -> None:
     cell = broken.cells[1]
     warm = cell.build("warm")
     assert warm is not None
-    warm.ok, warm.error = False, "build failed with exit 1; see warm.log"
+    warm.fail("build failed with exit 1; see warm.log")
     page = html.render(broken)
     assert (
         f'<p class="banner"><span class="failed">1 cell(s) failed</span>: <code>{cell.id}</code></p>' in page

@@ -44,7 +44,8 @@ def test_failed_build_is_a_row_with_its_log(recorded: RunResult) -> None:
     cell = recorded.cells[0]
     warm = cell.build("warm")
     assert warm is not None
-    warm.ok, warm.error, warm.log = False, "build failed with exit 1", "/logs/warm.log"
+    warm.log = "/logs/warm.log"
+    warm.fail("build failed with exit 1")
     md = render(recorded)
     assert "**failed** ([log](/logs/warm.log))" in md
     assert f"**1 cell(s) failed**: {cell.id}" in md

@@ -126,7 +126,7 @@ def test_a_projects_own_build_is_its_requirements_check(safety: RunResult) -> No
         "requirements", "pass", "every build of the project, its build scripts included, succeeded"
     )
     failed = copy.deepcopy(cell)
-    failed.builds[0].ok = False
+    failed.builds[0].status = "failed"
     missing = "  File build.py\nModuleNotFoundError: No module named 'cffi'\n"
     evidence = replace(_evidence(safety, failed), imports_build_requirements=None, log_text=lambda r: missing)
     [verdict] = [v for v in evaluate(evidence) if v.check == "requirements"]

@@ -39,7 +39,9 @@ class Recorded:
         if scenario.name == self.raise_at:
             raise HarnessError(f"{scenario.name}: the second interpreter is missing")
         failed = scenario.name == self.fail
-        return replace(self.record, scenario=scenario.name, attempt=attempt, ok=not failed)
+        return replace(
+            self.record, scenario=scenario.name, attempt=attempt, status="failed" if failed else "built"
+        )
 
 
 def test_every_scenario_and_attempt_runs_in_order(repeated: RunResult) -> None:

@@ -11,7 +11,16 @@ import pytest
 
 from harness.measure.safety import SAFETY_CHECKS, catalogue
 from harness.model.causes import CAUSE_KINDS, Cause
-from harness.model.results import SCHEMA_FILE, STATUSES, BuildRecord, CellResult, RunResult, Verdict, Wheel
+from harness.model.results import (
+    BUILD_STATUSES,
+    SCHEMA_FILE,
+    STATUSES,
+    BuildRecord,
+    CellResult,
+    RunResult,
+    Verdict,
+    Wheel,
+)
 from harness.model.scenarios import SCENARIOS
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text())
@@ -27,7 +36,7 @@ def _properties(name: str | None) -> set[str]:
     [
         (RunResult, None, set()),
         (CellResult, "cell", {"ok"}),
-        (BuildRecord, "build", set()),
+        (BuildRecord, "build", {"ok"}),
         (Cause, "cause", set()),
         (Verdict, "verdict", set()),
     ],
@@ -42,6 +51,7 @@ def test_wheel_fields_and_enums_match_the_code() -> None:
     assert SCHEMA["$defs"]["build"]["properties"]["scenario"]["enum"] == list(SCENARIOS)
     assert SCHEMA["$defs"]["cause"]["properties"]["kind"]["enum"] == list(CAUSE_KINDS)
     assert SCHEMA["$defs"]["verdict"]["properties"]["status"]["enum"] == list(STATUSES)
+    assert SCHEMA["$defs"]["build"]["properties"]["status"]["enum"] == list(BUILD_STATUSES)
 
 
 def test_a_run_with_every_kind_of_record_validates(repeated: RunResult) -> None:

@@ -85,7 +85,7 @@ def test_attempts_that_disagree_on_units_are_shown_as_unstable(repeated: RunResu
 def test_a_failed_attempt_is_counted_and_never_hidden(repeated: RunResult) -> None:
     cell = _cell(repeated, "build--stock--pyo3-ext--pyo3-0.29.2")
     third = cell.attempts("incremental")[2]
-    third.ok, third.error = False, "build failed with exit 1; see incremental.attempt2.log"
+    third.fail("build failed with exit 1; see incremental.attempt2.log")
     stats = scenario_stats(cell, "incremental")
     assert stats is not None and (stats.attempts, stats.failed, stats.seconds) == (3, 1, (8.68, 8.814))
     md = render(repeated)

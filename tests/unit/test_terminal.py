@@ -32,10 +32,10 @@ def test_one_line_per_event_on_a_pipe(repeated: RunResult) -> None:
 
 def test_a_failed_build_names_its_error_and_log(repeated: RunResult) -> None:
     record = repeated.cells[1].builds[1]
-    record.ok, record.error = False, "build failed with exit 1"
+    record.fail("build failed with exit 1")
     assert summarize(record) == (
         f"warm: FAILED after {record.seconds:.1f} s (build failed with exit 1); log {record.log}"
     )
     assert record.wheel is not None
-    record.ok, record.wheel = True, replace(record.wheel, ok=False)
+    record.status, record.wheel = "built", replace(record.wheel, ok=False)
     assert summarize(record).endswith("recompiled nothing; WHEEL CHECK FAILED")
