@@ -16,11 +16,11 @@ from harness.errors import HarnessError, UsageError, unknown_name
 from harness.files import unwritable
 from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
-from harness.install.frontends import DEFAULT_FRONTENDS
+from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
 from harness.install.patch_check import PACKAGES
 from harness.install.second_python import check_given
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
-from harness.pins import DEFAULT_PINS, Pins, load_pins
+from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
 from harness.process import clean_environment
 from harness.run import signals
 from harness.run.selection import EXCLUSIVE, Selection
@@ -326,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = ["pyo3-harness", *(argv if argv is not None else sys.argv[1:])]
     try:
-        return _dispatch(args, load_pins(getattr(args, "pins", DEFAULT_PINS)), command)
+        pins = load_pins(getattr(args, "pins", DEFAULT_PINS))
+        return _dispatch(args, require_frontends(pins, needed_pins(FRONTENDS.values())), command)
     except HarnessError as exc:
         print(f"pyo3-harness: {exc}", file=sys.stderr)
         return exc.exit_code

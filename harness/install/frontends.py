@@ -8,14 +8,14 @@ installed frontend comes from (PyPI pin, a patched sdist, a checkout, a binary) 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from harness.install.envs import Interpreter, PythonEnv, executable
 from harness.model.scenarios import Scenario
-from harness.pins import Pins
+from harness.pins import SOURCE_SUFFIX, Pins
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Frontend(ABC):
         """Configure the work copy the way this frontend's users configure their projects."""
 
     def version(self, pins: Pins) -> str:
-        return str(getattr(pins, self.package.replace("-", "_")))
+        return pins.frontends[self.package]
 
     def extra_requirements(self, pins: Pins) -> list[str]:
         """What the frontend needs besides its own package."""
@@ -144,7 +144,7 @@ class Build(Frontend):
 
     def extra_requirements(self, pins: Pins) -> list[str]:
         # build installs requirements with the outer pip, so pin that too.
-        return [f"pip=={pins.pip}"]
+        return [f"pip=={pins.frontends['pip']}"]
 
     def unsupported(self, options: BuildOptions) -> str | None:
         return "build reads no uv settings" if options.uv_config else None
@@ -186,7 +186,7 @@ class UvSource(Uv):
     from_source = True
 
     def version(self, pins: Pins) -> str:
-        return pins.uv_source
+        return pins.sources[self.package]
 
 
 _NO_ISOLATION = (
@@ -308,3 +308,12 @@ FRONTENDS: Mapping[str, Frontend] = MappingProxyType(
     }
 )
 DEFAULT_FRONTENDS = ("pip", "pip-venv", "build", "uv")
+
+
+def needed_pins(frontends: Iterable[Frontend]) -> list[str]:
+    """The ``[frontends]`` keys of the pins file these plug-ins read: each package's release,
+    and the source pin of each package compiled from its own sdist."""
+    plugins = list(frontends)
+    keys = [f.package for f in plugins]
+    keys += [f.package + SOURCE_SUFFIX for f in plugins if f.patched_is_compiled]
+    return list(dict.fromkeys(keys))

@@ -107,7 +107,7 @@ class Provisioner:
 
     def _build_uv(self, tree: Path, label: str, *, every_run: bool = False) -> Path:
         """A uv binary built from ``tree`` (reused unless ``every_run`` or --refresh)."""
-        recipe = load_recipe("uv", self.pins.uv_source)
+        recipe = load_recipe("uv", self.pins.sources["uv"])
         outdir = self.cache.root / "artifacts" / f"uv-{label}"
         binary = outdir / exe_name("uv")
         with locked(outdir):
@@ -213,7 +213,7 @@ class Provisioner:
     ) -> Installed:
         plugin = spec.plugin
         package = plugin.package
-        version = self.pins.uv_source if package == "uv" else plugin.version(self.pins)
+        version = self.pins.sources["uv"] if package == "uv" else plugin.version(self.pins)
         tree = self._tree(package, version, patched)
         variant = tree.patch_digest or "stock"
         if package == "uv":

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from harness.cli import main
+from harness.pins import DEFAULT_PINS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 EMPTY = "an empty value is not accepted"
@@ -185,6 +186,11 @@ INPUT_CASES: list[tuple[list[str], dict[str, bytes], str]] = [
         ["run", "--pins", "p.toml"],
         {"p.toml": b"[frontends]\n"},
         "no 'backends' entry; accepted",
+    ),
+    (
+        ["run", "--pins", "p.toml"],
+        {"p.toml": DEFAULT_PINS.read_bytes().replace(b"\nuv-source = ", b"\n# uv-source = ")},
+        "--pins p.toml: no 'uv-source' entry in [frontends]; accepted",
     ),
     (["run", "--pins", "missing.toml"], {}, "--pins missing.toml: cannot read it"),
     (["matrix", "--pins", "p.toml"], {"p.toml": b"\xff"}, "--pins p.toml:"),
