@@ -16,6 +16,7 @@ from harness.errors import HarnessError, UsageError, unknown_name
 from harness.files import unwritable
 from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
+from harness.install.frontend_spec import BINARY_FORMS
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
 from harness.install.patch_check import PACKAGES
 from harness.install.second_python import check_given
@@ -114,7 +115,7 @@ def _selection_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--frontend",
         action="append",
-        help=f"frontends: NAME, NAME==VERSION (PyPI), NAME@PATH (checkout), uv=PATH (binary) "
+        help=f"frontends: NAME, NAME==VERSION (PyPI), NAME@PATH (checkout), {BINARY_FORMS} (binary) "
         f"({many}; default: {','.join(DEFAULT_FRONTENDS)})",
     )
     parser.add_argument(
