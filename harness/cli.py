@@ -14,11 +14,11 @@ from harness import __version__, commands
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
 from harness.errors import HarnessError, UsageError, unknown_name
 from harness.files import unwritable
+from harness.install import patch_check
 from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
 from harness.install.frontend_spec import BINARY_FORMS
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
-from harness.install.patch_check import PACKAGES
 from harness.install.second_python import check_given
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
@@ -246,7 +246,10 @@ def _patches_parser(sub: Subparsers[_Parser]) -> None:
         "check",
         help="apply every series strictly to its pinned source, build it, optionally run upstream tests",
     )
-    check.add_argument("--tool", action="append", help="only these tools (pip, build, uv, maturin, pyo3)")
+    listed = ", ".join(patch_check.patched_tools())
+    check.add_argument(
+        "--tool", action="append", help=f"only these tools ({listed}: those with patches/<tool>/)"
+    )
     check.add_argument(
         "--upstream-tests", action="store_true", help="also run the upstream tests covering the patched code"
     )
@@ -312,7 +315,7 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     if args.command == "doctor":
         return commands.doctor(cache, args.python, args.project, args.out)
     if args.command == "patches":
-        tools = _choose(_split(args.tool), list(PACKAGES), "tool")
+        tools = _choose(_split(args.tool), patch_check.patched_tools(), "tool")
         return commands.patches(tools, cache, pins, args.python, args.upstream_tests, args.out)
     if args.command == "prepare":
         settings = Settings(Path("results"), cache, None, args.python, args.refresh)

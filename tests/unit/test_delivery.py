@@ -13,8 +13,9 @@ from harness.install.cache import Cache
 from harness.install.delivery import Decision, decide
 from harness.install.envs import Interpreter, PythonEnv
 from harness.install.frontend_spec import FrontendSpec, parse_frontend
-from harness.install.frontends import FRONTENDS
+from harness.install.frontends import FRONTENDS, Delivery
 from harness.install.provision import Provisioner
+from harness.install.recipes import load_recipe
 from harness.install.sources import SourceTree
 from harness.pins import load_pins
 
@@ -187,3 +188,14 @@ def test_the_provisioner_describes_each_build_as_results_always_did(recording: _
     assert compiled.tool == Path(f"/artifacts/uv-{source}-stock/uv")
     other = recording.frontend(FrontendSpec("pip"), other=True)
     assert other.env.root == Path(f"/envs/pip-{pip}-other")
+
+
+def test_a_package_is_delivered_one_way_and_a_compiled_one_has_its_recipe() -> None:
+    by_package: dict[str, set[Delivery]] = {}
+    for plugin in FRONTENDS.values():
+        by_package.setdefault(plugin.package, set()).add(plugin.delivery)
+    assert all(len(deliveries) == 1 for deliveries in by_package.values()), by_package
+    compiled = [package for package, (delivery,) in by_package.items() if delivery.compiled]
+    assert compiled == ["uv"]
+    for package in compiled:
+        load_recipe(package, PINS.sources[package])  # patches/<package>/<source pin>/build.toml
