@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from harness.cli import main
+from harness.install.patch_check import patched_tools
 from harness.pins import DEFAULT_PINS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -201,11 +202,11 @@ INPUT_CASES: list[tuple[list[str], dict[str, bytes], str]] = [
     (["matrix", "--shards", "0"], {}, "--shards '0': accepted is a whole number"),
     (["matrix", "--python", "3.x"], {}, "--python '3.x': accepted are CPython versions"),
     (["list", "extra"], {}, "unrecognized arguments: extra"),
-    # The tools with a series under patches/, read from disk.
+    # Every tool with a series under patches/ (test_patch_check states which those are).
     (
         ["patches", "check", "--tool", "cargo"],
         {},
-        "unknown tool 'cargo'; accepted: pip, build, uv, maturin, pyo3\n",
+        f"unknown tool 'cargo'; accepted: {', '.join(patched_tools())}\n",
     ),
 ]
 
