@@ -14,13 +14,14 @@ from harness import __version__, commands
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
 from harness.errors import HarnessError, UsageError, unknown_name
 from harness.files import unwritable
+from harness.install import patch_check
 from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
-from harness.install.frontends import DEFAULT_FRONTENDS
-from harness.install.patch_check import PACKAGES
+from harness.install.frontend_spec import BINARY_FORMS
+from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
 from harness.install.second_python import check_given
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
-from harness.pins import DEFAULT_PINS, Pins, load_pins
+from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
 from harness.process import clean_environment
 from harness.run import signals
 from harness.run.selection import EXCLUSIVE, Selection
@@ -114,7 +115,7 @@ def _selection_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--frontend",
         action="append",
-        help=f"frontends: NAME, NAME==VERSION (PyPI), NAME@PATH (checkout), uv=PATH (binary) "
+        help=f"frontends: NAME, NAME==VERSION (PyPI), NAME@PATH (checkout), {BINARY_FORMS} (binary) "
         f"({many}; default: {','.join(DEFAULT_FRONTENDS)})",
     )
     parser.add_argument(
@@ -245,7 +246,10 @@ def _patches_parser(sub: Subparsers[_Parser]) -> None:
         "check",
         help="apply every series strictly to its pinned source, build it, optionally run upstream tests",
     )
-    check.add_argument("--tool", action="append", help="only these tools (pip, build, uv, maturin, pyo3)")
+    listed = ", ".join(patch_check.patched_tools())
+    check.add_argument(
+        "--tool", action="append", help=f"only these tools ({listed}: those with patches/<tool>/)"
+    )
     check.add_argument(
         "--upstream-tests", action="store_true", help="also run the upstream tests covering the patched code"
     )
@@ -311,7 +315,7 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     if args.command == "doctor":
         return commands.doctor(cache, args.python, args.project, args.out)
     if args.command == "patches":
-        tools = _choose(_split(args.tool), list(PACKAGES), "tool")
+        tools = _choose(_split(args.tool), patch_check.patched_tools(), "tool")
         return commands.patches(tools, cache, pins, args.python, args.upstream_tests, args.out)
     if args.command == "prepare":
         settings = Settings(Path("results"), cache, None, args.python, args.refresh)
@@ -326,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = ["pyo3-harness", *(argv if argv is not None else sys.argv[1:])]
     try:
-        return _dispatch(args, load_pins(getattr(args, "pins", DEFAULT_PINS)), command)
+        pins = load_pins(getattr(args, "pins", DEFAULT_PINS))
+        return _dispatch(args, require_frontends(pins, needed_pins(FRONTENDS.values())), command)
     except HarnessError as exc:
         print(f"pyo3-harness: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -200,7 +200,7 @@ def ensure_tools(
     return ensure_env(
         cache,
         "tools",
-        [f"virtualenv=={pins.virtualenv}", f"uv=={pins.uv}"],
+        [f"virtualenv=={pins.virtualenv}", f"uv=={pins.frontends['uv']}"],
         interpreter=interpreter,
         env=env,
         creator=None,

@@ -1,6 +1,6 @@
 """Which build of a frontend to measure, as the user names it: ``NAME``, ``NAME==VERSION`` (a
-PyPI release), ``NAME@PATH`` (a source checkout) or ``uv=PATH`` (a uv binary), checked when it
-is parsed, before any work starts."""
+PyPI release), ``NAME@PATH`` (a source checkout) or ``NAME=PATH`` (a binary, for the packages
+whose ``Delivery`` takes one: uv), checked when it is parsed, before any work starts."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from harness.process import clean_environment, run
 @dataclass(frozen=True)
 class FrontendSpec:
     """``NAME``, ``NAME==VERSION`` (a PyPI release), ``NAME@PATH`` (a source checkout) or
-    ``uv=PATH`` (a uv binary): which build of a frontend to measure."""
+    ``NAME=PATH`` (a binary): which build of a frontend to measure."""
 
     name: str
     version: str | None = None
@@ -44,7 +44,10 @@ class FrontendSpec:
         return self.name
 
 
-ACCEPTED_FORMS = "NAME, NAME==VERSION, NAME@PATH (source checkout), uv=PATH (binary)"
+# The packages whose delivery takes the user's binary, in registry order.
+BINARY_PACKAGES = tuple(dict.fromkeys(f.package for f in FRONTENDS.values() if f.delivery.takes_binary))
+BINARY_FORMS = ", ".join(f"{package}=PATH" for package in BINARY_PACKAGES)
+ACCEPTED_FORMS = f"NAME, NAME==VERSION, NAME@PATH (source checkout), {BINARY_FORMS} (binary)"
 
 
 def parse_frontend(text: str) -> FrontendSpec:
@@ -73,16 +76,24 @@ def parse_frontend(text: str) -> FrontendSpec:
             raise UsageError(f"--frontend {text}: {path} is not a directory (a source checkout)")
         return FrontendSpec(name, source=path)
     if found == "=":
-        path = Path(rest).expanduser().resolve()
-        if FRONTENDS[name].package != "uv":
-            raise UsageError(f"--frontend {text}: only uv takes a binary (uv=PATH); use {name}@PATH")
-        if not path.is_file():
-            raise UsageError(f"--frontend {text}: {path} is not a file (a uv binary)")
-        if not os.access(path, os.X_OK):
-            raise UsageError(f"--frontend {text}: {path} is not executable; accepted: a uv binary")
-        said = run([path, "--version"], cwd=path.parent, env=clean_environment(os.environ), check=False)
-        if said.returncode != 0 or said.output.split()[:1] != ["uv"]:
-            shown = (said.output.strip().splitlines() or ["nothing"])[0][:80]
-            raise UsageError(f"--frontend {text}: {path} --version said {shown!r}; accepted: a uv binary")
-        return FrontendSpec(name, binary=path)
+        return FrontendSpec(name, binary=_binary(text, FRONTENDS[name], Path(rest).expanduser().resolve()))
     return FrontendSpec(name)
+
+
+def _binary(text: str, plugin: Frontend, path: Path) -> Path:
+    """``path``, if the plug-in's delivery takes a binary and ``path`` is one of its package:
+    an executable that names the package first when asked ``--version`` (``uv 0.13.9``)."""
+    if not plugin.delivery.takes_binary:
+        takes = f"{', '.join(BINARY_PACKAGES)} take{'s' if len(BINARY_PACKAGES) == 1 else ''}"
+        which = f"only {takes} a binary ({BINARY_FORMS})" if BINARY_PACKAGES else "no frontend takes a binary"
+        raise UsageError(f"--frontend {text}: {which}; use {plugin.name}@PATH")
+    wanted = f"a {plugin.package} binary"
+    if not path.is_file():
+        raise UsageError(f"--frontend {text}: {path} is not a file ({wanted})")
+    if not os.access(path, os.X_OK):
+        raise UsageError(f"--frontend {text}: {path} is not executable; accepted: {wanted}")
+    said = run([path, "--version"], cwd=path.parent, env=clean_environment(os.environ), check=False)
+    if said.returncode != 0 or said.output.split()[:1] != [plugin.package]:
+        shown = (said.output.strip().splitlines() or ["nothing"])[0][:80]
+        raise UsageError(f"--frontend {text}: {path} --version said {shown!r}; accepted: {wanted}")
+    return path

@@ -1,21 +1,23 @@
 """PEP 517 frontends as plug-ins: what to install for each one and how to ask it for a wheel.
 
-To add a frontend, subclass ``Frontend`` and add an instance to ``FRONTENDS``. Where an
-installed frontend comes from (PyPI pin, a patched sdist, a checkout, a binary) is decided by
-``harness.install.provision``; a plug-in only says how to run it.
+To add a frontend, subclass ``Frontend`` and add an instance to ``FRONTENDS``. A plug-in says
+how to run it, and, as data (``Delivery``), how builds of its package are made; which build a
+run measures (the pin, a patched sdist, a checkout, a binary) is decided once, from that data,
+by ``harness.install.delivery.decide``, and carried out by ``harness.install.provision``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 from harness.install.envs import Interpreter, PythonEnv
 from harness.model.scenarios import Scenario
-from harness.pins import Pins
+from harness.pins import SOURCE_SUFFIX, Pins
 from harness.venvs import executable
 
 
@@ -62,16 +64,48 @@ class BuildOptions:
     uv_config: Path | None = None  # a uv.toml (uv --config-file)
 
 
+SourceBuild = Literal["pip-installed", "compiled"]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How builds of a frontend package reach a run: data, so that no code names a package.
+
+    A release (its pin, or ``NAME==VERSION``) is always pip-installed from PyPI. A source tree
+    (our patched sdist, a ``from_source`` stock build, the user's ``NAME@PATH`` checkout) is
+    ``pip-installed`` from the tree, or ``compiled`` here by the build recipe beside the
+    package's series (``patches/<package>/<source pin>/build.toml``, ``install/recipes.py``)
+    into an executable named after the package. A compiled package's sdist is its source pin
+    (``<package>-source`` in pins.toml: the newest release this toolchain can build), not its
+    release pin.
+    """
+
+    source_build: SourceBuild = "pip-installed"
+    # The user may name an executable of the package to measure (``NAME=PATH``).
+    takes_binary: bool = False
+
+    @property
+    def compiled(self) -> bool:
+        return self.source_build == "compiled"
+
+    def sdist_version(self, package: str, pins: Pins) -> str:
+        """The release whose sdist its source builds (patched or ``from_source``) start from."""
+        return pins.sources[package] if self.compiled else pins.frontends[package]
+
+
+PIP_INSTALLED = Delivery()
+
+
 class Frontend(ABC):
     name: str = ""
     package: str = ""  # the PyPI distribution that provides it
     description: str = ""
     # Whether scenarios that need a second frontend environment (``needs_other_venv``) apply.
     other_venv: bool = False
+    # How builds of its package are made; every frontend of one package shares it.
+    delivery: Delivery = PIP_INSTALLED
     # Built from the pinned sdist even when stock (a like-for-like baseline for a patched build).
     from_source: bool = False
-    # Its patched build is compiled from source (minutes of cargo), not pip-installed.
-    patched_is_compiled: bool = False
     # Builds through an sdist only from an sdist file (pip); others make the sdist themselves.
     builds_sdist_file: bool = False
     # Installs the project into ``BuildPaths.target_env`` (pip install, uv sync) instead of
@@ -88,7 +122,10 @@ class Frontend(ABC):
         """Configure the work copy the way this frontend's users configure their projects."""
 
     def version(self, pins: Pins) -> str:
-        return str(getattr(pins, self.package.replace("-", "_")))
+        """The version measured when the user names none."""
+        if self.from_source:
+            return self.delivery.sdist_version(self.package, pins)
+        return pins.frontends[self.package]
 
     def extra_requirements(self, pins: Pins) -> list[str]:
         """What the frontend needs besides its own package."""
@@ -145,7 +182,7 @@ class Build(Frontend):
 
     def extra_requirements(self, pins: Pins) -> list[str]:
         # build installs requirements with the outer pip, so pin that too.
-        return [f"pip=={pins.pip}"]
+        return [f"pip=={pins.frontends['pip']}"]
 
     def unsupported(self, options: BuildOptions) -> str | None:
         return "build reads no uv settings" if options.uv_config else None
@@ -163,7 +200,8 @@ class Build(Frontend):
 class Uv(Frontend):
     name = "uv"
     package = "uv"
-    patched_is_compiled = True
+    # The released wheel from PyPI; compiled from the sdist of `uv-source`; or the user's binary.
+    delivery = Delivery(source_build="compiled", takes_binary=True)
     description = "uv build --wheel (a venv per build in uv's cache); stock is the released wheel"
 
     def unsupported(self, options: BuildOptions) -> str | None:
@@ -185,9 +223,6 @@ class UvSource(Uv):
     name = "uv-source"
     description = "uv build --wheel, uv built here from the pinned sdist (the newest rustc 1.95 can build)"
     from_source = True
-
-    def version(self, pins: Pins) -> str:
-        return pins.uv_source
 
 
 _NO_ISOLATION = (
@@ -309,3 +344,12 @@ FRONTENDS: Mapping[str, Frontend] = MappingProxyType(
     }
 )
 DEFAULT_FRONTENDS = ("pip", "pip-venv", "build", "uv")
+
+
+def needed_pins(frontends: Iterable[Frontend]) -> list[str]:
+    """The ``[frontends]`` keys of the pins file these plug-ins read: each package's release,
+    and the source pin of each package compiled from its own sdist."""
+    plugins = list(frontends)
+    keys = [f.package for f in plugins]
+    keys += [f.package + SOURCE_SUFFIX for f in plugins if f.delivery.compiled]
+    return list(dict.fromkeys(keys))

@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from harness import _toml as toml
@@ -25,6 +26,7 @@ from harness.errors import HarnessError
 from harness.install.cache import Cache
 from harness.install.crates import crate_source
 from harness.install.envs import Interpreter, PythonEnv, ensure_env, ensure_tools, probe
+from harness.install.frontends import FRONTENDS
 from harness.install.patches import Series, apply_series, available, load_series, patches_root
 from harness.install.pyo3 import CONFIG_CRATE
 from harness.install.recipes import build_with, load_recipe
@@ -33,8 +35,9 @@ from harness.pins import Pins
 from harness.process import run
 from harness.venvs import executable
 
-# tool -> PyPI package (None: a crate from crates.io)
-PACKAGES = {"pip": "pip", "build": "build", "uv": "uv", "maturin": "maturin", "pyo3": None}
+# Tools whose series patch a crate from crates.io, and that crate (pyo3's series change
+# pyo3-build-config). Every other tool's series patch the PyPI sdist of the package it is named after.
+CRATES: Mapping[str, str] = MappingProxyType({"pyo3": CONFIG_CRATE})
 
 # pytest's closing line, e.g. "== 2 failed, 40 passed, 1 skipped, 3 errors in 3.2s ==".
 _PYTEST_SUMMARY = re.compile(r"\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|deselected)\b.* in \d")
@@ -112,11 +115,23 @@ def count_tests(output: str) -> Counts:
     return Counts(0, 0, 0)
 
 
+def patched_tools() -> tuple[str, ...]:
+    """The tools with a series on disk (``patches/<tool>/<version>/series``): the frontend
+    packages in registry order, then the others (backends, crates) by name."""
+    root = patches_root()
+    found = [p.name for p in root.iterdir() if p.is_dir() and available(p.name)] if root.is_dir() else []
+    frontends = list(dict.fromkeys(f.package for f in FRONTENDS.values()))
+
+    def order(tool: str) -> tuple[int, str]:
+        return (frontends.index(tool) if tool in frontends else len(frontends), tool)
+
+    return tuple(sorted(found, key=order))
+
+
 def _pristine(cache: Cache, tool: str, version: str, tools: PythonEnv, env: Mapping[str, str]) -> Path:
-    package = PACKAGES[tool]
-    if package is None:
-        return crate_source(cache, CONFIG_CRATE, version)
-    return sdist(cache, package, version)
+    if tool in CRATES:
+        return crate_source(cache, CRATES[tool], version)
+    return sdist(cache, tool, version)
 
 
 def load_spec(tool: str, version: str) -> dict[str, Any] | None:
@@ -218,7 +233,7 @@ def _build(
 ) -> tuple[bool | None, float | None]:
     start = time.monotonic()
     log = logs / f"{tool}-{version}-build.log"
-    if PACKAGES[tool] is None:  # a crate: cargo builds it
+    if tool in CRATES:  # cargo builds it
         done = run(["cargo", "build"], cwd=tree, env=env, log=log, check=False)
         return done.returncode == 0, round(time.monotonic() - start, 1)
     if (tree / "Cargo.toml").exists() and (patches_root() / tool / version / "build.toml").exists():
@@ -275,7 +290,7 @@ def _upstream_tests(
     command = [str(c) for c in spec["command"]]
     test_env = {**env, **{k: str(v) for k, v in spec.get("env", {}).items()}}
     prefix = f"{result.tool}-{result.version}-{label}"
-    if PACKAGES[result.tool] is not None and command[0] == "python":
+    if result.tool not in CRATES and command[0] == "python":
         # Private to this tree (beside it, in the check's scratch dir): the tree is installed
         # into it, so a shared one would be remade under a concurrent check's running tests.
         venv = ensure_env(
@@ -311,7 +326,7 @@ def _upstream_tests(
 
 
 def all_series() -> list[tuple[str, str]]:
-    return [(tool, version) for tool in PACKAGES for version in available(tool)]
+    return [(tool, version) for tool in patched_tools() for version in available(tool)]
 
 
 def check_all(

@@ -1,13 +1,14 @@
 """Turn a frontend spec (and a stock/patched choice) into an installed frontend, once per run.
 
-Where each build comes from:
+``harness.install.delivery.decide`` chooses, from the plug-in's ``Delivery`` data, where each
+build comes from and what is done with it; this module carries that decision out:
 
 - pinned (``pip``): the PyPI release named in pins.toml;
 - ``NAME==VERSION``: that PyPI release;
-- ``NAME@PATH``: the user's source checkout, reinstalled (or, for uv, rebuilt) every run;
-- ``uv=PATH``: the user's uv binary;
-- patched: the pinned sdist with ``patches/<tool>/<version>`` applied; uv is built here with
-  rustc, from the newest sdist this toolchain can build (``uv-source`` in pins.toml).
+- ``NAME@PATH``: the user's source checkout, reinstalled (or, when compiled, rebuilt) every run;
+- ``NAME=PATH``: the user's binary, for a package whose delivery takes one;
+- patched: the pinned sdist with ``patches/<tool>/<version>`` applied; a compiled package is
+  built here with its recipe, from the sdist of its source pin (``<package>-source`` in pins.toml).
 
 Patched builds of the backend (maturin) go into their own wheelhouse, beside the stock one.
 """
@@ -24,6 +25,7 @@ from typing import Any
 
 from harness.files import digest, filled_once, locked
 from harness.install.cache import Cache
+from harness.install.delivery import Decision, decide
 from harness.install.envs import Interpreter, PythonEnv, ensure_env, probe
 from harness.install.frontend_spec import FrontendSpec
 from harness.install.frontends import Installed
@@ -43,6 +45,17 @@ class Wheelhouse:
     backend_source: str
 
 
+@dataclass(frozen=True)
+class _Tree:
+    """A source tree a frontend is compiled or pip-installed from, and how what it makes is
+    named: ``label`` in cache paths, ``described`` in results."""
+
+    root: Path
+    label: str
+    described: str
+    patch_digest: str | None = None
+
+
 @dataclass
 class Provisioner:
     cache: Cache
@@ -56,7 +69,7 @@ class Provisioner:
     say: Callable[[str], None] = field(default=lambda text: None)
     # What was installed or built in this run, and how long it took (for the report).
     installs: list[dict[str, Any]] = field(default_factory=list)
-    _installed: dict[tuple[str, bool, bool, tuple[str, ...]], Installed] = field(default_factory=dict)
+    _installed: dict[tuple[str, Decision, bool, tuple[str, ...]], Installed] = field(default_factory=dict)
     _fresh: set[str] = field(default_factory=set)  # envs already (re)made in this run
     _wheelhouses: dict[bool, Wheelhouse] = field(default_factory=dict)
 
@@ -104,31 +117,34 @@ class Provisioner:
             **kw,
         )
 
-    # -- uv from source ------------------------------------------------------------------
+    # -- frontends compiled from source -------------------------------------------------
 
-    def _build_uv(self, tree: Path, label: str, *, every_run: bool = False) -> Path:
-        """A uv binary built from ``tree`` (reused unless ``every_run`` or --refresh)."""
-        recipe = load_recipe("uv", self.pins.uv_source)
-        outdir = self.cache.root / "artifacts" / f"uv-{label}"
-        binary = outdir / exe_name("uv")
+    def _compile(self, package: str, tree: Path, label: str, decision: Decision) -> Path:
+        """The executable built from ``tree`` by the package's recipe (reused unless the
+        decision says every run, or --refresh)."""
+        if decision.recipe is None:
+            raise ValueError(f"{decision} names no recipe to compile {package} with")
+        recipe = load_recipe(package, decision.recipe)
+        outdir = self.cache.root / "artifacts" / f"{package}-{label}"
+        binary = outdir / exe_name(package)
         with locked(outdir):
-            if binary.exists() and not every_run and not self.refresh:
+            if binary.exists() and not decision.every_run and not self.refresh:
                 return binary
             start = time.monotonic()
-            log = self.cache.root / "logs" / f"build-uv-{label}.log"
-            self._announce(f"uv {label}", recipe, log)
-            # One target dir for every uv build: a patched build after a stock one (or a
-            # checkout after either) recompiles only what differs.
+            log = self.cache.root / "logs" / f"build-{package}-{label}.log"
+            self._announce(f"{package} {label}", recipe, log)
+            # One target dir for every build of a package: a patched build after a stock one
+            # (or a checkout after either) recompiles only what differs.
             built = build_with(
                 recipe,
                 tree,
                 outdir=outdir,
                 env=self.base_env,
                 log=log,
-                target_dir=self.cache.root / "cargo-target" / "uv",
-                progress=CargoProgress(f"uv {label}", log, self.say),
+                target_dir=self.cache.root / "cargo-target" / package,
+                progress=CargoProgress(f"{package} {label}", log, self.say),
             )
-            self._record(f"uv built from {tree}", start, artifact=str(built.artifact))
+            self._record(f"{package} built from {tree}", start, artifact=str(built.artifact))
             return built.artifact
 
     def _announce(self, label: str, recipe: Recipe, log: Path) -> None:
@@ -143,12 +159,11 @@ class Provisioner:
         """The frontend ``spec`` names; ``patched`` applies our series (pinned specs only);
         ``other`` is a second environment with the same contents (``Scenario.needs_other_venv``);
         ``extra`` is installed beside the frontend (pip arguments: requirements, --find-links)."""
-        patched = patched and not spec.overridden
-        key = (str(spec), patched, other, extra)
+        decision = decide(spec, spec.plugin.delivery, patched=patched, pins=self.pins)
+        key = (str(spec), decision, other, extra)
         if key not in self._installed:
-            self._installed[key] = self._provision(
-                spec, patched=patched, suffix="-other" if other else "", extra=extra
-            )
+            suffix = "-other" if other else ""
+            self._installed[key] = self._provision(spec, decision, suffix=suffix, extra=extra)
         return self._installed[key]
 
     def bare_env(self) -> PythonEnv:
@@ -170,67 +185,58 @@ class Provisioner:
         )
 
     def _provision(
-        self, spec: FrontendSpec, *, patched: bool, suffix: str, extra: tuple[str, ...]
+        self, spec: FrontendSpec, decision: Decision, *, suffix: str, extra: tuple[str, ...]
     ) -> Installed:
-        plugin, pins = spec.plugin, self.pins
-        package = plugin.package
-        if spec.binary is not None:
+        if decision.method == "use":
+            if spec.binary is None:
+                raise ValueError(f"{decision} for {spec}, which names no binary")
             env = self._env(f"python{suffix}", [], extra=extra)
             version = self._binary_version(spec.binary)
             return self._make(spec, env, version, f"binary {spec.binary}", tool=spec.binary)
-        if spec.source is not None:
-            label = f"checkout-{digest(spec.source)}"
-            if package == "uv":
-                binary = self._build_uv(spec.source, label, every_run=True)
-                env = self._env(f"python{suffix}", [], extra=extra)
-                version = self._binary_version(binary)
-                return self._make(
-                    spec, env, version, f"source checkout {spec.source}, built here", tool=binary
-                )
-            reqs = plugin.requirements(pins, own=str(spec.source))
-            env = self._env(f"{package}-{label}{suffix}", reqs, every_run=True, extra=extra)
-            version = self._installed_version(env, package)
-            return self._make(spec, env, version, f"source checkout {spec.source}")
-        if spec.version is not None:
-            own = f"{package}=={spec.version}"
-            env = self._env(
-                f"{package}-{spec.version}{suffix}", plugin.requirements(pins, own=own), extra=extra
-            )
-            return self._make(spec, env, spec.version, f"PyPI {own}")
-        if patched or plugin.from_source:
-            return self._from_sdist(spec, patched=patched, suffix=suffix, extra=extra)
-        reqs = plugin.requirements(pins)
-        env = self._env(f"{package}-{plugin.version(pins)}{suffix}", reqs, extra=extra)
-        return self._make(spec, env, plugin.version(pins), f"PyPI {', '.join(reqs)}")
+        if decision.origin in ("release", "pin"):
+            return self._release(spec, decision, suffix=suffix, extra=extra)
+        tree = self._source(spec, decision)
+        package = spec.plugin.package
+        if decision.method == "compile":
+            binary = self._compile(package, tree.root, tree.label, decision)
+            env = self._env(f"python{suffix}", [], extra=extra)
+            version = decision.version or self._binary_version(binary)
+            described = tree.described + ", built here"
+            return self._make(spec, env, version, described, tool=binary, patch_digest=tree.patch_digest)
+        reqs = spec.plugin.requirements(self.pins, own=str(tree.root))
+        env = self._env(f"{package}-{tree.label}{suffix}", reqs, every_run=decision.every_run, extra=extra)
+        version = decision.version or self._installed_version(env, package)
+        return self._make(spec, env, version, tree.described, patch_digest=tree.patch_digest)
+
+    def _release(
+        self, spec: FrontendSpec, decision: Decision, *, suffix: str, extra: tuple[str, ...]
+    ) -> Installed:
+        """A PyPI release: the one the user named, or the pinned one (with its pinned extras)."""
+        package, version = spec.plugin.package, decision.version
+        if version is None:
+            raise ValueError(f"{decision} for {spec} names no release")
+        own = f"{package}=={version}"
+        reqs = spec.plugin.requirements(self.pins, own=own)
+        env = self._env(f"{package}-{version}{suffix}", reqs, extra=extra)
+        # Results have always named the pinned install by all it installs, a named one by itself.
+        described = f"PyPI {own}" if decision.origin == "release" else f"PyPI {', '.join(reqs)}"
+        return self._make(spec, env, version, described)
+
+    def _source(self, spec: FrontendSpec, decision: Decision) -> _Tree:
+        """The tree a checkout or sdist decision builds from, and the names of what it makes."""
+        if decision.origin == "checkout" and spec.source is not None:
+            return _Tree(spec.source, f"checkout-{digest(spec.source)}", f"source checkout {spec.source}")
+        if decision.origin != "sdist" or decision.version is None:
+            raise ValueError(f"{decision} for {spec} names no source tree")
+        tree = self._tree(spec.plugin.package, decision.version, decision.patched)
+        label = f"{decision.version}-{tree.patch_digest or 'stock'}"
+        return _Tree(tree.root, label, tree.describe(), tree.patch_digest)
 
     def _tree(self, package: str, version: str, patched: bool) -> SourceTree:
         start = time.monotonic()
         tree = source_tree(self.cache, package, version, patched=patched, env=self.base_env)
         self._record(f"source {tree.describe()}", start)
         return tree
-
-    def _from_sdist(
-        self, spec: FrontendSpec, *, patched: bool, suffix: str, extra: tuple[str, ...]
-    ) -> Installed:
-        plugin = spec.plugin
-        package = plugin.package
-        version = self.pins.uv_source if package == "uv" else plugin.version(self.pins)
-        tree = self._tree(package, version, patched)
-        variant = tree.patch_digest or "stock"
-        if package == "uv":
-            binary = self._build_uv(tree.root, f"{version}-{variant}")
-            env = self._env(f"python{suffix}", [], extra=extra)
-            return self._make(
-                spec,
-                env,
-                version,
-                tree.describe() + ", built here",
-                tool=binary,
-                patch_digest=tree.patch_digest,
-            )
-        reqs = plugin.requirements(self.pins, own=str(tree.root))
-        env = self._env(f"{package}-{version}-{variant}{suffix}", reqs, extra=extra)
-        return self._make(spec, env, version, tree.describe(), patch_digest=tree.patch_digest)
 
     # -- the backend ---------------------------------------------------------------------
 

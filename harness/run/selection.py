@@ -67,7 +67,7 @@ class Cell:
         """Whether its frontend or backend is compiled from source on first use (the patched uv,
         uv-source, the patched maturin): minutes of cargo before its first build."""
         plugin = self.frontend.plugin
-        patched_frontend = self.strategy.frontend_patch and plugin.patched_is_compiled
+        patched_frontend = self.strategy.frontend_patch and plugin.delivery.compiled
         return patched_frontend or plugin.from_source or self.strategy.backend_patch
 
 

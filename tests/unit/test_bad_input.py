@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from harness.cli import main
+from harness.install.patch_check import patched_tools
+from harness.pins import DEFAULT_PINS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 EMPTY = "an empty value is not accepted"
@@ -186,6 +188,11 @@ INPUT_CASES: list[tuple[list[str], dict[str, bytes], str]] = [
         {"p.toml": b"[frontends]\n"},
         "no 'backends' entry; accepted",
     ),
+    (
+        ["run", "--pins", "p.toml"],
+        {"p.toml": DEFAULT_PINS.read_bytes().replace(b"\nuv-source = ", b"\n# uv-source = ")},
+        "--pins p.toml: no 'uv-source' entry in [frontends]; accepted",
+    ),
     (["run", "--pins", "missing.toml"], {}, "--pins missing.toml: cannot read it"),
     (["matrix", "--pins", "p.toml"], {"p.toml": b"\xff"}, "--pins p.toml:"),
     (["run", "--switch-python", "/nonexistent"], {}, "--switch-python: /nonexistent did not run as a Python"),
@@ -195,7 +202,12 @@ INPUT_CASES: list[tuple[list[str], dict[str, bytes], str]] = [
     (["matrix", "--shards", "0"], {}, "--shards '0': accepted is a whole number"),
     (["matrix", "--python", "3.x"], {}, "--python '3.x': accepted are CPython versions"),
     (["list", "extra"], {}, "unrecognized arguments: extra"),
-    (["patches", "check", "--tool", "cargo"], {}, "unknown tool 'cargo'; accepted:"),
+    # Every tool with a series under patches/ (test_patch_check states which those are).
+    (
+        ["patches", "check", "--tool", "cargo"],
+        {},
+        f"unknown tool 'cargo'; accepted: {', '.join(patched_tools())}\n",
+    ),
 ]
 
 

@@ -87,12 +87,13 @@ def test_frontend_requirements() -> None:
     assert (
         FRONTENDS["pip"].requirements(pins)
         == FRONTENDS["pip-venv"].requirements(pins)
-        == [f"pip=={pins.pip}"]
+        == [f"pip=={pins.frontends['pip']}"]
     )
-    assert FRONTENDS["uv"].requirements(pins) == [f"uv=={pins.uv}"]
-    assert FRONTENDS["uv-source"].version(pins) == pins.uv_source and FRONTENDS["uv-source"].from_source
-    assert FRONTENDS["build"].requirements(pins, own="/src/build") == ["/src/build", f"pip=={pins.pip}"]
-    assert FRONTENDS["build"].requirements(pins) == [f"build=={pins.build}", f"pip=={pins.pip}"]
+    assert FRONTENDS["uv"].requirements(pins) == [f"uv=={pins.frontends['uv']}"]
+    assert FRONTENDS["uv-source"].version(pins) == pins.sources["uv"] and FRONTENDS["uv-source"].from_source
+    pip = f"pip=={pins.frontends['pip']}"
+    assert FRONTENDS["build"].requirements(pins, own="/src/build") == ["/src/build", pip]
+    assert FRONTENDS["build"].requirements(pins) == [f"build=={pins.frontends['build']}", pip]
     assert [f.name for f in FRONTENDS.values() if f.other_venv] == ["pip"]
 
 

@@ -134,3 +134,18 @@ def test_render_puts_pristine_counts_beside_patched_ones() -> None:
     assert "| 62 passed, 0 failed, 1 skipped (`cargo test`) | 60 passed, 0 failed, 1 skipped |" in table
     assert "| upstream tests, patched | upstream tests, pristine |" in table
     assert not bad.ok and good.ok and not regressed.ok
+
+
+def test_the_tools_are_the_series_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`patches check --tool` takes what patches/ holds: a tool with a series, frontends first in
+    registry order; a directory without one (pyo3's e2e-check) is no tool."""
+    assert patch_check.patched_tools() == ("pip", "build", "uv", "maturin", "pyo3")
+    root = tmp_path / "patches"
+    for tool in ("zlib-rs", "uv", "pip", "aardvark"):
+        (root / tool / "1.0").mkdir(parents=True)
+        (root / tool / "1.0" / "series").write_text("")
+    (root / "notes" / "e2e-check").mkdir(parents=True)
+    monkeypatch.setattr(patch_check, "patches_root", lambda: root)
+    monkeypatch.setattr("harness.install.patches.patches_root", lambda: root)
+    assert patch_check.patched_tools() == ("pip", "uv", "aardvark", "zlib-rs")
+    assert ("zlib-rs", "1.0") in patch_check.all_series()
