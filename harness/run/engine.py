@@ -134,10 +134,10 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
         attempt=built.attempt,
         cargo_seconds=cargo_seconds(done.output),
     )
-    if built.scenario.switch_python and built.target is not None and record.ok:
+    if built.stale_evidence and record.ok:
         _stale_evidence(cr, record, built)
     if built.check == "installed" and built.target_env is not None:
-        edited = started if built.scenario.edits_source else None
+        edited = started if built.requires_fresh else None
         check_installed_project(cr, record, built.target_env, edited, built.stem, done.output)
     else:
         check_built_wheel(cr, record, built, done.output)

@@ -51,6 +51,11 @@ class BuildPlan:
     outdir: Path  # where a wheel-writing frontend puts the wheel
     target_env: Path | None  # the venv an installing frontend installs into
     check: CheckKind
+    # An installed module must be newer than the build's start (the scenario edited the source).
+    requires_fresh: bool
+    # The build switched base interpreter: when no pyo3 crate rebuilt, record the reused config
+    # and the new one, for the stale-cache verdict (needs a target dir to read them from).
+    stale_evidence: bool
     stem: str  # the name of the build's log and records: "warm", "warm.attempt1"
 
     # The target dirs "wipe-target" empties: the project's own target/ and the strategy's, if
@@ -110,6 +115,8 @@ def plan(
         outdir=layout.workdir / "dist",
         target_env=target_env,
         check="installed" if frontend.installs else "wheel",
+        requires_fresh=frontend.installs and scenario.edits_source,
+        stale_evidence=scenario.switch_python and target is not None,
         # The first attempt keeps the plain names (warm.log), so single runs look as they always did.
         stem=scenario.name if attempt == 0 else f"{scenario.name}.attempt{attempt}",
     )

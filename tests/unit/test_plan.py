@@ -73,11 +73,15 @@ def test_an_installing_frontend_gets_a_venv_per_interpreter_and_is_checked_there
     assert built.steps == ("edit-source", "make-target-env")
     assert built.check == "installed"
     assert built.target_env == LAYOUT.workdir / f"env-{FRONTEND_PYTHON.key}"
+    assert built.requires_fresh, "the installed module must be newer than the edit"
+    assert not planned("warm", frontend="uv-sync").requires_fresh
     assert planned("warm", frontend="build").target_env is None
 
 
 def test_the_switch_checks_the_wheel_on_the_second_interpreter() -> None:
     assert planned("switch-python").base == SECOND
+    assert planned("switch-python").stale_evidence and not planned("warm").stale_evidence
+    assert not planned("switch-python", strategy="exported").options.sdist
     assert planned("warm").base == FRONTEND_PYTHON
 
 
