@@ -193,8 +193,9 @@ def _run_parser(sub: Subparsers[_Parser]) -> None:
     run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
     run.add_argument(
         "--switch-python",
-        help=f"the second base interpreter for the {SWITCHING.name} scenario (default: found on this "
-        "machine, e.g. /usr/bin/python3; on Debian installed with apt-get if missing)",
+        help=f"the second base interpreter for the {SWITCHING.name} scenario: a path, or an installed "
+        "CPython version such as 3.13 or 3.14t (default: found on this machine, e.g. /usr/bin/python3; "
+        "on Debian installed with apt-get if missing)",
     )
     _common(run)
 

@@ -1,7 +1,8 @@
 """A second base interpreter for the stale-cache check (the scenario with ``switch_python``).
 
 A build cached for one interpreter must not be reused for another. To test that, the harness
-rebuilds with the frontend running on a different base interpreter: by default the first
+rebuilds with the frontend running on a different base interpreter: the one ``--switch-python``
+names (a path, or a version such as ``3.13`` or ``3.14t`` found on this machine), else the first
 candidate below whose base executable differs from the one in use; on Debian, the system
 ``python3`` is installed with apt-get when nothing else is found and the harness runs as root.
 """
@@ -9,6 +10,7 @@ candidate below whose base executable differs from the one in use; on Debian, th
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +21,9 @@ from harness.model.scenarios import SWITCHING
 from harness.process import run
 
 CANDIDATES = ("/usr/bin/python3", "/usr/local/bin/python3", "python3.13", "python3.12", "python3.11")
+# A version as --switch-python takes it: MAJOR.MINOR, with a "t" for a free-threaded build.
+VERSION = re.compile(r"^(?P<version>3\.\d+)(?P<t>t?)$")
+ACCEPTED = "a path to a python, or an installed CPython version such as 3.13 or 3.14t"
 
 
 def _same(a: Interpreter, b: Interpreter) -> bool:
@@ -43,12 +48,51 @@ def _apt_install(env: Mapping[str, str], log: Path) -> bool:
     return done.returncode == 0
 
 
+def version_candidates(version: str, free_threaded: bool, env: Mapping[str, str]) -> list[Path]:
+    """Where CPython ``version`` may be installed: its ``pythonX.Y[t]`` on PATH, pyenv's versions
+    (``$PYENV_ROOT``, else ~/.pyenv), and the usual prefixes; not yet asked whether it runs."""
+    name = f"python{version}{'t' if free_threaded else ''}"
+    found = [Path(p) for p in [shutil.which(name, path=env.get("PATH"))] if p]
+    root = Path(env.get("PYENV_ROOT") or Path(env.get("HOME", "~")).expanduser() / ".pyenv")
+    builds = sorted((root / "versions").glob(f"{version}.*{'t' if free_threaded else ''}"), reverse=True)
+    found += [b / "bin" / name for b in builds if b.name.endswith("t") == free_threaded]
+    found += [Path(prefix) / "bin" / name for prefix in ("/usr", "/usr/local")]
+    return [p for p in dict.fromkeys(found) if p.exists()]
+
+
+def find_version(given: str, primary: Interpreter, env: Mapping[str, str]) -> Interpreter:
+    """The first installed CPython that is what ``given`` (``3.13``, ``3.14t``) names and not
+    ``primary``'s base, asked of the interpreter itself: a pyenv shim for a version it does not
+    serve, or a build of another version or threading under that name, is passed over."""
+    match = VERSION.match(given)
+    assert match is not None
+    version, free_threaded = match.group("version"), match.group("t") == "t"
+    looked = version_candidates(version, free_threaded, env)
+    for path in looked:
+        try:
+            found = probe(str(path), env)
+        except HarnessError:
+            continue
+        same_version = ".".join(found.version.split(".")[:2]) == version
+        kind = found.implementation == "cpython" and found.gil_disabled == free_threaded
+        if kind and same_version and not _same(found, primary):
+            return found
+    where = ", ".join(str(p) for p in looked) or "nothing on PATH, in pyenv or under /usr"
+    raise UsageError(
+        f"--switch-python {given}: no CPython {given} other than --python's runs here (tried: {where}); "
+        f"accepted: {ACCEPTED}"
+    )
+
+
 def check_given(given: str, primary: Interpreter, env: Mapping[str, str]) -> Interpreter:
     """``--switch-python``: a Python whose base interpreter is not ``primary``'s."""
-    try:
-        found = probe(given, env)
-    except HarnessError as exc:
-        raise UsageError(f"--switch-python: {exc}") from None
+    if VERSION.match(given):
+        found = find_version(given, primary, env)
+    else:
+        try:
+            found = probe(given, env)
+        except HarnessError as exc:
+            raise UsageError(f"--switch-python: {exc}; accepted: {ACCEPTED}") from None
     if _same(found, primary):
         raise UsageError(
             f"--switch-python {given} has the same base interpreter as --python "

@@ -1,14 +1,16 @@
 """Choosing the second base interpreter for the stale-cache check, with this machine's Python."""
 
 import os
+import platform
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from harness.errors import HarnessError
-from harness.install.envs import probe
-from harness.install.second_python import second_interpreter
+from harness.errors import HarnessError, UsageError
+from harness.install.envs import Interpreter, probe
+from harness.install.second_python import check_given, second_interpreter, version_candidates
 from harness.process import clean_environment
 
 
@@ -20,3 +22,52 @@ def test_the_interpreter_in_use_is_refused_by_name(tmp_path: Path) -> None:
     # The same installation through its base executable is still the same interpreter.
     with pytest.raises(HarnessError, match="accepted: a different base interpreter"):
         second_interpreter(primary, env, given=primary.base_executable, log=tmp_path / "log")
+
+
+def _pyenv(tmp_path: Path, build: str, name: str) -> dict[str, str]:
+    """A pyenv root holding one build whose ``name`` is this machine's interpreter, and a PATH
+    with no python on it: where --switch-python VERSION looks first."""
+    bin_dir = tmp_path / "pyenv" / "versions" / build / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / name).symlink_to(os.path.realpath(sys.base_prefix + "/bin/python3"))
+    (tmp_path / "empty").mkdir()
+    return {
+        **clean_environment(os.environ),
+        "PYENV_ROOT": str(tmp_path / "pyenv"),
+        "PATH": str(tmp_path / "empty"),
+    }
+
+
+def _other_base(primary: Interpreter) -> Interpreter:
+    return replace(primary, executable="/elsewhere/python3", base_executable="/elsewhere/python3")
+
+
+def test_a_version_is_found_where_pyenv_keeps_it_and_asked_what_it_is(tmp_path: Path) -> None:
+    major_minor = ".".join(platform.python_version_tuple()[:2])
+    env = _pyenv(tmp_path, f"{major_minor}.99", f"python{major_minor}")
+    primary = probe(sys.executable, env)
+    found = check_given(major_minor, _other_base(primary), env)
+    assert found.version == platform.python_version() and not found.gil_disabled
+    assert found.executable.startswith(str(tmp_path / "pyenv"))
+
+
+def test_a_build_that_is_not_the_version_or_threading_it_is_named_for_is_passed_over(tmp_path: Path) -> None:
+    env = _pyenv(tmp_path, "3.99.0t", "python3.99t")  # this machine's interpreter, under another name
+    primary = _other_base(probe(sys.executable, env))
+    with pytest.raises(
+        UsageError, match=r"no CPython 3\.99t other than --python's runs here \(tried: .*3\.99\.0t"
+    ):
+        check_given("3.99t", primary, env)
+
+
+def test_the_version_in_use_is_never_its_own_switch(tmp_path: Path) -> None:
+    major_minor = ".".join(platform.python_version_tuple()[:2])
+    env = _pyenv(tmp_path, f"{major_minor}.99", f"python{major_minor}")  # the primary, under pyenv
+    primary = probe(sys.executable, env)
+    try:
+        found = check_given(major_minor, primary, env)
+    except UsageError as refused:  # no other install of this version here
+        assert "accepted: a path to a python, or an installed CPython version" in str(refused)
+    else:  # another install of the same version (Debian's /usr/bin): a real switch
+        assert os.path.realpath(found.base_executable) != os.path.realpath(primary.base_executable)
+        assert found.base_executable in {str(p) for p in version_candidates(major_minor, False, env)}
