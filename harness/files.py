@@ -29,15 +29,25 @@ def digest(*parts: object) -> str:
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock next to ``path`` so parallel runs never write it together.
+def locked(path: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock next to ``path`` so parallel runs never write it together;
+    ``waiting`` is called once when another holder makes this one wait (to say so).
 
     filelock takes the OS's lock (flock, or msvcrt on Windows, waiting as long as the holder
     needs): it is released if the holder dies, and it excludes other processes and other
     handles in this process alike."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with filelock.FileLock(path.with_name(path.name + ".lock")):
+    lock = filelock.FileLock(path.with_name(path.name + ".lock"))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        if waiting is not None:
+            waiting()
+        lock.acquire()
+    try:
         yield
+    finally:
+        lock.release()
 
 
 def unwritable(path: Path) -> str | None:

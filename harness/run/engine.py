@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.files import locked
 from harness.install.frontends import BuildPaths, Installed
 from harness.install.pyo3 import CONFIG_CRATE, Pyo3
 from harness.measure.cargo_log import compiled_from_log
@@ -16,7 +17,7 @@ from harness.measure.cargo_time import cargo_seconds
 from harness.measure.causes import BuildDiff, diff
 from harness.measure.fingerprints import snapshot
 from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
-from harness.model.progress import BuildDone, BuildStarted, CellFailed, Progress
+from harness.model.progress import BuildDone, BuildStarted, CellFailed, Note, Progress
 from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRecord, CellResult
 from harness.model.scenarios import Scenario
 from harness.process import Completed
@@ -229,6 +230,18 @@ def _set_up(ctx: Context, cell: Cell, result: CellResult) -> CellRun:
 
 
 def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
+    """The cell's builds, measured; its work dir is held for the whole cell, so a second run of
+    the same cell on the same work dir waits for this one instead of wiping its work copy."""
+    workdir = ctx.work / cell.id
+
+    def waiting() -> None:
+        progress(Note(f"    another run is building this cell in {workdir}; waiting for it to finish"))
+
+    with locked(workdir, waiting):
+        return _run_cell(ctx, cell, progress)
+
+
+def _run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     result = _new_result(ctx, cell)
     try:
         cr = _set_up(ctx, cell, result)

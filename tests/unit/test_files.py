@@ -3,6 +3,7 @@
 import hashlib
 import re
 import tarfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from harness.files import (
     digest,
     download_verified,
     filled_once,
+    locked,
     unpack_one_directory,
     write_atomic,
     write_set,
@@ -105,3 +107,28 @@ def test_a_set_of_files_is_written_all_or_none(tmp_path: Path) -> None:
     write_set({tmp_path / "results.json": "new results", tmp_path / "sub" / "report.md": "new report"})
     assert (tmp_path / "results.json").read_text() == "new results"
     assert (tmp_path / "sub" / "report.md").read_text() == "new report"
+
+
+def test_a_held_lock_makes_the_next_holder_wait_and_say_so(tmp_path: Path) -> None:
+    target = tmp_path / "work" / "cell"
+    order: list[str] = []
+    said: list[str] = []
+    first_in, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with locked(target):
+            order.append("first")
+            first_in.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    first_in.wait(10)
+    threading.Timer(0.3, release.set).start()
+    with locked(target, waiting=lambda: said.append("waiting")):
+        order.append("second")
+    holder.join()
+    assert order == ["first", "second"] and said == ["waiting"]
+    with locked(target, waiting=lambda: said.append("again")):
+        pass
+    assert said == ["waiting"], "a free lock is taken without a word"
