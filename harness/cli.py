@@ -13,12 +13,13 @@ from typing import Any, TextIO
 from harness import __version__, commands
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
 from harness.errors import HarnessError, UsageError, unknown_name
-from harness.files import unwritable
+from harness.files import http_get, unwritable
 from harness.install import patch_check
 from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
 from harness.install.frontend_spec import BINARY_FORMS
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
+from harness.install.pypi import ACCEPT, missing_release, parse_page, project_url
 from harness.install.second_python import check_given
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
@@ -77,6 +78,22 @@ def _repeat(given: str) -> int:
     if value < 1:
         raise UsageError(f"--repeat takes a whole number of attempts, 1 or more; got {given!r}")
     return value
+
+
+def check_releases(selection: Selection) -> None:
+    """Every ``NAME==VERSION`` frontend is a release on PyPI, asked before anything is installed;
+    when PyPI cannot be reached, the run goes on (a cached install of it may still serve)."""
+    for spec in selection.frontends:
+        if spec.version is None:
+            continue
+        package = spec.plugin.package
+        try:
+            page = parse_page(http_get(project_url(package), accept=ACCEPT), package)
+        except HarnessError:
+            continue  # offline: not known to be wrong
+        problem = missing_release(page, package, spec.version)
+        if problem:
+            raise UsageError(f"--frontend {spec}: {problem}")
 
 
 def selection_from(args: argparse.Namespace, pins: Pins, cache: Path) -> Selection:
@@ -318,11 +335,13 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     if args.command == "patches":
         tools = _choose(_split(args.tool), patch_check.patched_tools(), "tool")
         return commands.patches(tools, cache, pins, args.python, args.upstream_tests, args.out)
+    selection = selection_from(args, pins, cache)
+    check_releases(selection)
     if args.command == "prepare":
         settings = Settings(Path("results"), cache, None, args.python, args.refresh)
-        return commands.prepare(selection_from(args, pins, cache), settings, pins)
+        return commands.prepare(selection, settings, pins)
     settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, args.switch_python)
-    return commands.run(selection_from(args, pins, cache), settings, pins, command)
+    return commands.run(selection, settings, pins, command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -68,3 +68,24 @@ def parse_page(data: bytes, name: str) -> dict[str, Any]:
     if not isinstance(page, dict) or not str(page.get("meta", {}).get("api-version", "")).startswith("1."):
         raise HarnessError(f"PyPI's index page for {name} is not a PEP 691 v1 page")
     return page
+
+
+def missing_release(page: Mapping[str, Any], name: str, version: str) -> str | None:
+    """None when PyPI's page lists ``name==version``; else what is wrong, naming the releases
+    nearest to it (the ones just below and above, newest first)."""
+    listed = sorted({Version(v) for v in page.get("versions", []) if _is_version(v)})
+    wanted = Version(version)
+    if wanted in listed:
+        return None
+    below = [v for v in listed if v < wanted][-2:]
+    above = [v for v in listed if v > wanted][:2]
+    nearest = ", ".join(str(v) for v in reversed(below + above)) or "none"
+    return f"{name}=={version}: PyPI has no such release; the nearest: {nearest}"
+
+
+def _is_version(text: object) -> bool:
+    try:
+        Version(str(text))
+    except InvalidVersion:
+        return False
+    return True

@@ -54,3 +54,15 @@ def test_a_downloaded_project_refused_leaves_nothing_in_the_cache(
     assert "--project" in said.err and "no Cargo.toml" in said.err, said.err
     left = sorted(str(p.relative_to(cache)) for p in cache.rglob("*")) if cache.exists() else []
     assert not [p for p in left if "iniconfig" in p], left
+
+
+def test_a_frontend_release_pypi_does_not_have_is_refused_before_any_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    argv = ["run", "--frontend", "pip==99.99.99", "--sample", "pyo3-ext", "--strategy", "stock"]
+    code = main([*argv, "--cache-dir", str(cache), "--out", str(out)])
+    said = capsys.readouterr()
+    assert code == 2, said
+    assert "pip==99.99.99: PyPI has no such release; the nearest: " in said.err, said.err
+    assert not cache.exists() and not out.exists(), "nothing installed, nothing written"

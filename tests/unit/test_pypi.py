@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessError, UsageError
-from harness.install.pypi import find_sdist, parse_page, project_url
+from harness.install.pypi import find_sdist, missing_release, parse_page, project_url
 
 PAGE = Path(__file__).parents[1] / "fixtures" / "pypi-simple-iniconfig.json"
 
@@ -36,3 +36,15 @@ def test_project_url_is_canonical_and_names_are_checked() -> None:
     for bad in ("foo bar?x#<y>", "-lead", "", "a/b"):
         with pytest.raises(UsageError, match="is not a project name"):
             project_url(bad)
+
+
+def test_a_release_is_checked_against_the_page_and_the_nearest_are_named() -> None:
+    page = json.loads(PAGE.read_text())
+    assert missing_release(page, "iniconfig", "2.0.0") is None
+    assert missing_release(page, "iniconfig", "2.0") is None, "2.0 and 2.0.0 are one version"
+    assert missing_release(page, "iniconfig", "2.0.5") == (
+        "iniconfig==2.0.5: PyPI has no such release; the nearest: 2.2.0, 2.1.0, 2.0.0, 1.1.1"
+    )
+    assert missing_release(page, "iniconfig", "99.99.99") == (
+        "iniconfig==99.99.99: PyPI has no such release; the nearest: 2.3.1, 2.3.0"
+    )
