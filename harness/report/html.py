@@ -198,13 +198,12 @@ def _footer(result: RunResult) -> str:
             items.append(f"<code>{_e(file)}</code>: <code>{_e(command)}</code>{_e(rest)}")
         parts.append(_list(items))
     else:
-        here = {"toolchain": result.toolchain, "python": result.python, "machine": result.machine}
-        parts.append(f"<p>{_e(measured_on(here))}</p>")
+        parts.append(f"<p>{_e(measured_on(result.toolchain, result.python, result.machine))}</p>")
     if result.timing:
         merged = " Seconds are summed over the merged runs." if result.sources else ""
         parts.append(f"<p>{_e(timing(result.timing))}{merged}</p>")
     parts.append(
-        f"<p>Pins sha256 {_e(str(result.pins.get('sha256'))[:12])}; harness {_e(result.harness_version)}.</p>"
+        f"<p>Pins sha256 {_e(str(result.pins.sha256)[:12])}; harness {_e(result.harness_version)}.</p>"
     )
     parts.append("</footer>")
     return "\n".join(parts)

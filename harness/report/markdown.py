@@ -110,11 +110,10 @@ def _details(cell: CellDetail) -> str:
 
 
 def _provenance(result: RunResult) -> list[str]:
-    where = f"{code(str(result.pins['file']))} " if result.pins.get("file") else ""
-    pins = f"Pins: {where}sha256 {str(result.pins.get('sha256'))[:12]}."
+    where = f"{code(result.pins.file)} " if result.pins.file else ""
+    pins = f"Pins: {where}sha256 {str(result.pins.sha256)[:12]}."
     if not result.sources:
-        here = {"toolchain": result.toolchain, "python": result.python, "machine": result.machine}
-        return [f"{escape(measured_on(here))} {pins}"]
+        return [f"{escape(measured_on(result.toolchain, result.python, result.machine))} {pins}"]
     lines = [f"Merged from {len(result.sources)} run(s):", ""]
     for source in result.sources:
         file, command, rest = source_line(source)

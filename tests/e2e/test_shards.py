@@ -40,9 +40,9 @@ def test_shards_cover_the_unsharded_run_exactly_once(runs: dict[str, Run]) -> No
     assert ids["1/2"] == ids["all"][0::2] and ids["2/2"] == ids["all"][1::2], "round-robin"
     assert whole.shard is None
     assert first.shard is not None and second.shard is not None
-    assert first.shard["cells"] == second.shard["cells"] == ids["all"]
-    assert (first.shard["index"], second.shard["index"]) == (1, 2)
-    assert first.shard["assigned"] == ids["1/2"] and second.shard["assigned"] == ids["2/2"]
+    assert list(first.shard.cells) == list(second.shard.cells) == ids["all"]
+    assert (first.shard.index, second.shard.index) == (1, 2)
+    assert list(first.shard.assigned) == ids["1/2"] and list(second.shard.assigned) == ids["2/2"]
 
 
 def test_warm_rebuilds_agree_per_cell(runs: dict[str, Run]) -> None:
