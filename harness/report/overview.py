@@ -34,6 +34,11 @@ LEGEND = "Squares: crates recompiled · seconds (cargo's own; wall where marked)
 )
 
 
+def swatches() -> tuple[tuple[Style, str], ...]:
+    """The colour key under the legend: each style a square can have, and what it means."""
+    return (*((h.style, h.describe()) for h in HEAT), ("heat-failed", "failed"))
+
+
 def heat(crates: int) -> Style:
     return next(h.style for h in HEAT if crates >= h.low and (h.high is None or crates <= h.high))
 

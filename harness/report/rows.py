@@ -52,6 +52,23 @@ def plain(text: str) -> Content:
     return (Span(text),)
 
 
+_MARKED = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
+
+
+def marked(text: str) -> Content:
+    """A sentence written with Markdown's marks, as spans: `code` and **strong**. The report's
+    fixed sentences are written so, and read the same in both formats."""
+    out: list[Span] = []
+    at = 0
+    for match in _MARKED.finditer(text):
+        if match.start() > at:
+            out.append(Span(text[at : match.start()]))
+        code, strong = match.groups()
+        out.append(Span(code, "code") if code is not None else Span(strong, "strong"))
+        at = match.end()
+    return (*out, Span(text[at:])) if at < len(text) else tuple(out)
+
+
 def lines(texts: list[str]) -> Content:
     """One line per text, within one table cell."""
     out: list[Span] = []

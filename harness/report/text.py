@@ -1,4 +1,4 @@
-"""Sentences both reports print: the rules behind the figures, and what a run was measured on."""
+"""Sentences the reports print: the rules behind the figures, and what a run was measured on."""
 
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ def source_line(source: Source) -> tuple[str, str, str]:
     return source.file, " ".join(source.command), rest
 
 
-def made_by(started: str, sources: int, interrupted: bool) -> str:
+def made_by(started: str, sources: int) -> str:
     """What follows "Made by `COMMAND`" in both reports' first line."""
     when = f"from {sources} run(s), the first started " if sources else "on "
-    return when + started + (" (**interrupted**: only finished cells are shown)" if interrupted else "") + "."
+    return f"{when}{started}."
 
 
 def timing(timing: dict[str, Any]) -> str:

@@ -47,7 +47,7 @@ def test_failed_build_is_a_row_with_its_log(recorded: RunResult) -> None:
     warm.ok, warm.error, warm.log = False, "build failed with exit 1", "/logs/warm.log"
     md = render(recorded)
     assert "**failed** ([log](/logs/warm.log))" in md
-    assert f"**1 cell(s) failed**: {cell.id}" in md
+    assert f"**1 cell(s) failed**: `{cell.id}`" in md
 
 
 def test_report_names_the_command_and_machine(recorded: RunResult) -> None:

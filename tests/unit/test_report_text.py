@@ -37,11 +37,9 @@ def test_a_merged_source_reads_as_file_command_and_when() -> None:
     assert rest.startswith(f" on 2026-11-21T12:05:43+00:00, {len(cells)} cell(s). Toolchain:")
 
 
-def test_made_by_says_how_many_runs_and_whether_interrupted() -> None:
-    assert made_by("T", 0, False) == "on T."
-    assert made_by("T", 3, True) == (
-        "from 3 run(s), the first started T (**interrupted**: only finished cells are shown)."
-    )
+def test_made_by_says_how_many_runs() -> None:
+    assert made_by("T", 0) == "on T."
+    assert made_by("T", 3) == "from 3 run(s), the first started T."
 
 
 def test_timing_splits_the_run_and_puts_overhead_against_build_time() -> None:
