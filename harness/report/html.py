@@ -24,6 +24,8 @@ HEAT_COLOURS = {
     "heat-2": ("#ef6c00", "#ffffff"),
     "heat-3": ("#c62828", "#ffffff"),
     "heat-failed": ("#9e9e9e", "#ffffff"),
+    # Cold: everything compiles by design, so no heat colour; blue-grey, apart from failed's grey.
+    "heat-neutral": ("#cfd8dc", "#1a1a1a"),
 }
 
 

@@ -29,6 +29,7 @@ Style = Literal[
     "heat-2",
     "heat-3",
     "heat-failed",
+    "heat-neutral",  # a scenario that compiles everything by design: no heat
 ]
 # Styles Markdown shows in bold; the others are plain text there.
 STRONG: frozenset[Style] = frozenset({"strong", "failed", "warn", "regression"})
