@@ -17,13 +17,13 @@ from harness.errors import UsageError
 from harness.files import write_atomic
 from harness.install.cache import Cache
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
-from harness.install.patch_check import check_all
-from harness.install.patch_check import render as render_checks
+from harness.install.patch_check import Check, check_all
 from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, SWITCHING
 from harness.pins import Pins
 from harness.process import clean_environment
-from harness.report.markdown import cells
+from harness.report.markdown import cells, table
 from harness.report.publish import publish
+from harness.report.rows import NOTHING, Content, Row, Span, Table, lines, plain
 from harness.report.terminal import ProgressPrinter
 from harness.run import session
 from harness.run.selection import Selection
@@ -128,6 +128,42 @@ def prepare(selection: Selection, settings: Settings, pins: Pins) -> int:
     return 0
 
 
+PATCHES_HEAD = (
+    "patch",
+    "series",
+    "applies",
+    "builds",
+    "upstream tests, patched",
+    "upstream tests, pristine",
+    "not run here",
+    "notes",
+)
+
+
+def _yes(value: bool | None) -> Content:
+    return NOTHING if value is None else plain("yes") if value else (Span("no", "failed"),)
+
+
+def patches_table(checks: list[Check]) -> Table:
+    """`patches check`'s findings as a report table: install knows no report format, and the
+    notes (a failing command's first line) may hold anything, so Markdown escapes every cell."""
+    rows = []
+    for c in checks:
+        builds = _yes(c.builds)
+        if c.build_seconds is not None:
+            builds += (Span(f" ({c.build_seconds:.0f} s)"),)
+        tests = NOTHING if c.tests is None else plain(str(c.tests))
+        if c.tests_command:
+            shown = " ".join([Path(c.tests_command[0]).name, *c.tests_command[1:]])
+            tests += (Span(" ("), Span(shown, "code"), Span(")"))
+        pristine = NOTHING if c.pristine_tests is None else plain(str(c.pristine_tests))
+        not_run = lines([f"{n['test']}: {n['reason']}" for n in c.not_run]) or NOTHING
+        notes = lines([n.splitlines()[0] for n in c.notes if n]) or NOTHING
+        cells = (plain(f"{c.tool} {c.version}"), plain(c.digest), _yes(c.applies), builds, tests)
+        rows.append(Row((*cells, pristine, not_run, notes)))
+    return Table("patches", PATCHES_HEAD, tuple(rows))
+
+
 def patches(
     tools: tuple[str, ...], cache: Path, pins: Pins, python: str, upstream_tests: bool, out: Path
 ) -> int:
@@ -137,7 +173,7 @@ def patches(
     checks = check_all(
         Cache(cache), pins, tools, python=python, env=env, upstream_tests=upstream_tests, logs=logs
     )
-    text = render_checks(checks)
+    text = table(patches_table(checks))
     write_atomic(out / "patches-check.md", text + "\n")
     print(text)
     print(f"\nwritten: {out / 'patches-check.md'}; logs: {logs}")

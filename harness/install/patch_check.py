@@ -360,27 +360,3 @@ def check_all(
             )
         )
     return checks
-
-
-def render(checks: list[Check]) -> str:
-    head = (
-        "| patch | series | applies | builds | upstream tests, patched | upstream tests, pristine "
-        "| not run here | notes |"
-    )
-    rows = [head, "|---|---|---|---|---|---|---|---|"]
-    for c in checks:
-        builds = "–" if c.builds is None else ("yes" if c.builds else "**no**")
-        if c.build_seconds is not None:
-            builds += f" ({c.build_seconds:.0f} s)"
-        tests = "–" if c.tests is None else str(c.tests)
-        if c.tests_command:
-            shown = [Path(c.tests_command[0]).name, *c.tests_command[1:]]
-            tests += f" (`{' '.join(shown)}`)"
-        pristine = "–" if c.pristine_tests is None else str(c.pristine_tests)
-        not_run = "<br>".join(f"{n['test']}: {n['reason']}" for n in c.not_run) or "–"
-        notes = "<br>".join(n.splitlines()[0] for n in c.notes) or "–"
-        rows.append(
-            f"| {c.tool} {c.version} | {c.digest} | {'yes' if c.applies else '**no**'} | {builds} | {tests} "
-            f"| {pristine} | {not_run} | {notes} |"
-        )
-    return "\n".join(rows)

@@ -6,8 +6,8 @@ import os
 import platform
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
+from harness.model.provenance import Machine, Toolchain
 from harness.process import run
 
 
@@ -21,14 +21,14 @@ def _memory_gib() -> float | None:
     return None
 
 
-def machine() -> dict[str, Any]:
-    return {
-        "platform": platform.platform(),
-        "system": platform.system(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "memory_gib": _memory_gib(),
-    }
+def machine() -> Machine:
+    return Machine(
+        platform=platform.platform(),
+        system=platform.system(),
+        machine=platform.machine(),
+        cpus=os.cpu_count(),
+        memory_gib=_memory_gib(),
+    )
 
 
 def tool_version(argv: list[str], env: Mapping[str, str]) -> str | None:
@@ -36,8 +36,8 @@ def tool_version(argv: list[str], env: Mapping[str, str]) -> str | None:
     return done.output.strip().splitlines()[0] if done.returncode == 0 and done.output.strip() else None
 
 
-def toolchain(env: Mapping[str, str]) -> dict[str, Any]:
-    return {
-        "rustc": tool_version(["rustc", "--version"], env),
-        "cargo": tool_version(["cargo", "--version"], env),
-    }
+def toolchain(env: Mapping[str, str]) -> Toolchain:
+    return Toolchain(
+        rustc=tool_version(["rustc", "--version"], env),
+        cargo=tool_version(["cargo", "--version"], env),
+    )

@@ -8,7 +8,7 @@ fields added since are optional and read as their defaults.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
@@ -17,6 +17,7 @@ from jsonschema.exceptions import best_match
 
 from harness.files import write_atomic
 from harness.model.causes import Cause
+from harness.model.provenance import Install, Machine, PinsRecord, RunPython, ShardRecord, Source, Toolchain
 
 SCHEMA_VERSION = 1
 
@@ -194,43 +195,63 @@ class CellResult:
 class RunResult:
     started: str
     command: list[str]
-    machine: dict[str, Any]
-    toolchain: dict[str, Any]
-    python: dict[str, Any]
-    pins: dict[str, Any]
+    machine: Machine
+    toolchain: Toolchain
+    python: RunPython
+    pins: PinsRecord
     cells: list[CellResult] = field(default_factory=list)
     finished: str | None = None
     interrupted: bool = False
     timing: dict[str, float] = field(default_factory=dict)
     # Environments installed and tools built during the run, with their wall seconds.
-    installs: list[dict[str, Any]] = field(default_factory=list)
-    # A sharded run (--shard I/N): {"index", "count", "cells": every cell id of the whole
-    # selection, "assigned": this shard's}; None when the run was not sharded.
-    shard: dict[str, Any] | None = None
+    installs: list[Install] = field(default_factory=list)
+    # A sharded run (--shard I/N); None when the run was not sharded.
+    shard: ShardRecord | None = None
     schema_version: int = SCHEMA_VERSION
     harness_version: str = ""
     # Set by `pyo3-harness report` when it merges results files: one entry per source run, with
     # its machine, toolchain, python and command, and the ids of the cells it measured.
-    sources: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
     # Every safety check the run evaluated, in report order ([] in files from before it was recorded).
     safety_checks: list[CheckLabel] = field(default_factory=list)
 
-    def source_of(self, cell_id: str) -> dict[str, Any] | None:
-        return next((s for s in self.sources if cell_id in s.get("cells", ())), None)
+    def source_of(self, cell_id: str) -> Source | None:
+        return next((s for s in self.sources if cell_id in s.cells), None)
 
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for cell, raw in zip(self.cells, data["cells"], strict=True):
+    def _cells_json(self) -> list[dict[str, Any]]:
+        found = []
+        for cell in self.cells:
+            raw = asdict(cell)
             raw["ok"] = cell.ok
             for build, record in zip(cell.builds, raw["builds"], strict=True):
                 record["causes"] = [c.to_json() for c in build.causes]
                 record["ok"] = build.ok  # for readers of files from before the status
+            found.append(raw)
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["command"], data["timing"] = list(self.command), dict(self.timing)
+        data["machine"], data["toolchain"] = self.machine.to_json(), self.toolchain.to_json()
+        data["python"], data["pins"] = self.python.to_json(), self.pins.to_json()
+        data["cells"] = self._cells_json()
+        data["installs"] = [i.to_json() for i in self.installs]
+        data["shard"] = None if self.shard is None else self.shard.to_json()
+        data["sources"] = [s.to_json() for s in self.sources]
+        data["safety_checks"] = [asdict(c) for c in self.safety_checks]
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunResult:
         raw = dict(data)
+        raw["machine"] = Machine.from_json(data["machine"])
+        raw["toolchain"] = Toolchain.from_json(data["toolchain"])
+        raw["python"] = RunPython.from_json(data["python"])
+        raw["pins"] = PinsRecord.from_json(data["pins"])
         raw["cells"] = [CellResult.from_json(c) for c in data.get("cells", [])]
+        raw["installs"] = [Install.from_json(i) for i in data.get("installs", [])]
+        raw["shard"] = ShardRecord.from_json(data["shard"]) if data.get("shard") else None
+        raw["sources"] = [Source.from_json(s) for s in data.get("sources", [])]
         raw["safety_checks"] = [CheckLabel(**c) for c in data.get("safety_checks", [])]
         return cls(**raw)
 

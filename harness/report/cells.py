@@ -175,7 +175,7 @@ def cell_details(result: RunResult) -> list[CellDetail]:
         facts.append(plain(f"Frontend: {cell.frontend_source or cell.frontend}. Backend: {backend}."))
         source = result.source_of(cell.id)
         if source is not None:
-            facts.append((Span("Measured by the run in "), Span(str(source.get("file")), "code"), Span(".")))
+            facts.append((Span("Measured by the run in "), Span(source.file, "code"), Span(".")))
         checks = tuple(
             (Span(f"{labels.get(v.check, v.check)}: "), Span(v.status, "strong"), Span(f", {v.detail}"))
             for v in cell.checks

@@ -1,9 +1,8 @@
 """report.html: one self-contained page (inline CSS and SVG, no scripts, fonts or links out).
 
-It shows what report.md shows, from the same rows (``harness.report.rows``), in the same order
-of importance: the decision table, a comparison with a baseline if one was given, a chart per
-cell, the cells table, and every build with its causes and log. Every piece of text from the
-results file is escaped.
+It formats the document ``harness.report.compose`` builds, the same one report.md formats, and
+draws what only a page can: a chart per cell and the overview's colour key. Every piece of text
+from the results file is escaped.
 """
 
 from __future__ import annotations
@@ -11,22 +10,12 @@ from __future__ import annotations
 from html import escape
 
 from harness.model.results import RunResult
-from harness.report.cells import CellDetail, cell_details, cells_table
+from harness.report.cells import CellDetail
 from harness.report.charts import CAUSE_COLOURS, CAUSE_LABELS, SECONDS_COLOUR, cell_chart, scales
-from harness.report.compare import NOISE_RULE, Comparison, comparison_table
-from harness.report.decision import decision_table, verdicts
-from harness.report.overview import HEAT, LEGEND, overview_tables
+from harness.report.compare import Comparison
+from harness.report.compose import compose
+from harness.report.document import Block, Bullets, Charts, Details, Document, Prose, Section, Swatches
 from harness.report.rows import Content, Span, Table
-from harness.report.stats import repeated
-from harness.report.text import (
-    CHARTS_NOTE,
-    SPREAD_RULE,
-    UNITS_NOTE,
-    made_by,
-    measured_on,
-    source_line,
-    timing,
-)
 
 # The overview's squares: background and text colour per style, light to dark with the count.
 HEAT_COLOURS = {
@@ -35,6 +24,8 @@ HEAT_COLOURS = {
     "heat-2": ("#ef6c00", "#ffffff"),
     "heat-3": ("#c62828", "#ffffff"),
     "heat-failed": ("#9e9e9e", "#ffffff"),
+    # Cold: everything compiles by design, so no heat colour; blue-grey, apart from failed's grey.
+    "heat-neutral": ("#cfd8dc", "#1a1a1a"),
 }
 
 
@@ -112,25 +103,6 @@ def _list(items: list[str], cls: str = "") -> str:
     return "<ul>" + "".join(f"<li{klass}>{item}</li>" for item in items) + "</ul>"
 
 
-def _overview(result: RunResult) -> str:
-    swatches = (
-        " &nbsp; ".join(f'<span class="swatch {h.style}"></span> {_e(h.describe())}' for h in HEAT)
-        + ' &nbsp; <span class="swatch heat-failed"></span> failed'
-    )
-    parts = ['<section id="overview"><h2>Overview</h2>', f"<p>{_e(LEGEND)}</p>", f"<p>{swatches}</p>"]
-    parts += [table(t) for t in overview_tables(result)]
-    return "\n".join([*parts, "</section>"])
-
-
-def _decision(result: RunResult) -> str:
-    said, failures = verdicts(result)
-    parts = ['<section id="decision"><h2>Decision</h2>', table(decision_table(result))]
-    parts.append(_list([_e(v) for v in said]))
-    if failures:
-        parts += ["<p>Failed checks:</p>", _list([_e(f) for f in failures], "fail")]
-    return "\n".join([*parts, "</section>"])
-
-
 def _legend() -> str:
     items = [f'<span class="swatch" style="background:{SECONDS_COLOUR}"></span> wall seconds']
     items += [
@@ -140,15 +112,14 @@ def _legend() -> str:
     return "<p>" + " &nbsp; ".join(items) + "</p>"
 
 
-def _charts(result: RunResult) -> str:
-    shared = scales(result.cells)
-    parts = ['<section id="charts"><h2>Per cell</h2>', f"<p>{_e(CHARTS_NOTE)}</p>", _legend()]
-    for cell in result.cells:
+def _charts(charts: Charts) -> str:
+    shared = scales(list(charts.cells))
+    parts = [f"<p>{content(charts.note)}</p>", _legend()]
+    for cell in charts.cells:
         state = "" if cell.ok else ' <span class="failed">(failed)</span>'
         parts.append(f'<article class="cell" id="cell-{_e(cell.id)}"><h3>{_e(cell.id)}{state}</h3>')
         parts.append(f'<figure class="cell-chart" data-cell="{_e(cell.id)}">{cell_chart(cell, shared)}')
         parts.append(f"<figcaption><code>{_e(cell.reproduce)}</code></figcaption></figure></article>")
-    parts.append("</section>")
     return "\n".join(parts)
 
 
@@ -167,75 +138,42 @@ def _cell_detail(cell: CellDetail) -> str:
     return "\n".join(parts)
 
 
-def _comparison(comparison: Comparison) -> str:
-    parts = [f'<section id="comparison"><h2>Compared with <code>{_e(comparison.baseline)}</code></h2>']
-    parts.append(f"<p>{_e(NOISE_RULE)}</p>")
-    regressions = comparison.regressions
-    if regressions:
-        parts.append(f'<p class="regression">{len(regressions)} regression(s):</p>')
-        parts.append(_list([_e(line) for line in regressions], "regression"))
-    else:
-        parts.append('<p class="ok">No regressions beyond noise.</p>')
-    if comparison.cells:
-        parts.append(table(comparison_table(comparison)))
-    for label, ids in (
-        ("Added (not in the baseline)", comparison.added),
-        ("Removed (only in the baseline)", comparison.removed),
-    ):
-        if ids:
-            parts.append(f"<p>{_e(label)}: " + ", ".join(f"<code>{_e(i)}</code>" for i in ids) + "</p>")
-    parts.append("</section>")
-    return "\n".join(parts)
+def _prose(prose: Prose) -> str:
+    klass = ' class="banner"' if prose.banner else ""
+    return f"<p{klass}>{content(prose.text)}</p>"
 
 
-def _footer(result: RunResult) -> str:
-    parts = ["<footer><h2>Provenance</h2>"]
-    if result.sources:
-        parts.append(f"<p>Merged from {len(result.sources)} run(s):</p>")
-        items = []
-        for source in result.sources:
-            file, command, rest = source_line(source)
-            items.append(f"<code>{_e(file)}</code>: <code>{_e(command)}</code>{_e(rest)}")
-        parts.append(_list(items))
-    else:
-        here = {"toolchain": result.toolchain, "python": result.python, "machine": result.machine}
-        parts.append(f"<p>{_e(measured_on(here))}</p>")
-    if result.timing:
-        merged = " Seconds are summed over the merged runs." if result.sources else ""
-        parts.append(f"<p>{_e(timing(result.timing))}{merged}</p>")
-    parts.append(
-        f"<p>Pins sha256 {_e(str(result.pins.get('sha256'))[:12])}; harness {_e(result.harness_version)}.</p>"
-    )
-    parts.append("</footer>")
-    return "\n".join(parts)
+def _block(block: Block) -> str:
+    if isinstance(block, Table):
+        return table(block)
+    if isinstance(block, Prose):
+        return _prose(block)
+    if isinstance(block, Bullets):
+        return _list([content(item) for item in block.items], "" if block.style == "plain" else block.style)
+    if isinstance(block, Swatches):
+        keys = (f'<span class="swatch {style}"></span> {_e(label)}' for style, label in block.items)
+        return "<p>" + " &nbsp; ".join(keys) + "</p>"
+    if isinstance(block, Charts):
+        return _charts(block)
+    assert isinstance(block, Details)
+    return "\n".join(_cell_detail(c) for c in block.cells)
 
 
-def render(result: RunResult, comparison: Comparison | None = None) -> str:
-    failed = [c for c in result.cells if not c.ok]
-    made = made_by(result.started, len(result.sources), False)
-    command = f"<code>{_e(' '.join(result.command))}</code>"
-    body = ["<h1>pyo3 warm-rebuild report</h1>", f"<p>Made by {command} {_e(made)}</p>"]
-    if result.interrupted:
-        body.append('<p class="banner">Interrupted: only finished cells are shown.</p>')
-    if failed:
-        ids = ", ".join(f"<code>{_e(c.id)}</code>" for c in failed)
-        body.append(f'<p class="banner"><span class="failed">{len(failed)} cell(s) failed</span>: {ids}</p>')
-    body.append(_overview(result))
-    body.append(_decision(result))
-    if comparison is not None:
-        body.append(_comparison(comparison))
-    body.append(_charts(result))
-    body.append('<section id="cells"><h2>Cells</h2>\n' + table(cells_table(result)))
-    body.append(f"<p>{_e(UNITS_NOTE.replace('`', ''))}</p>")
-    if any(repeated(c) for c in result.cells):
-        body.append(f"<p>{_e(SPREAD_RULE.replace('**', ''))}</p>")
-    body.append("</section>")
-    details = "".join(_cell_detail(c) for c in cell_details(result))
-    body.append(f'<section id="builds"><h2>Every build</h2>\n{details}\n</section>')
-    body.append(_footer(result))
+def _section(section: Section) -> str:
+    parts = [f'<section id="{_e(section.name)}"><h2>{content(section.title)}</h2>']
+    parts += [_block(block) for block in section.blocks]
+    return "\n".join([*parts, "</section>"])
+
+
+def page(doc: Document) -> str:
+    body = [f"<h1>{_e(doc.title)}</h1>", *(_prose(p) for p in doc.lead), *(_section(s) for s in doc.sections)]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>pyo3 warm-rebuild report</title>\n<style>{_STYLE}</style></head>\n"
+        f"<title>{_e(doc.title)}</title>\n<style>{_STYLE}</style></head>\n"
         "<body><main>\n" + "\n".join(body) + "\n</main></body></html>\n"
     )
+
+
+def render(result: RunResult, comparison: Comparison | None = None) -> str:
+    return page(compose(result, comparison))

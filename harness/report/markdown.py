@@ -1,19 +1,18 @@
-"""report.md: GitHub-flavoured tables a maintainer can paste into a PR comment.
+"""report.md: GitHub-flavoured Markdown a maintainer can paste into a PR comment.
 
-Every table comes from ``harness.report.rows``; this module only formats it."""
+It formats the document ``harness.report.compose`` builds (and ``rows.Table``s on their own,
+for the terminal and ``patches check``); every piece of text from a results file is escaped."""
 
 from __future__ import annotations
 
 import re
 
 from harness.model.results import RunResult
-from harness.report.cells import CellDetail, cell_details, cells_table
-from harness.report.compare import NOISE_RULE, Comparison, comparison_table
-from harness.report.decision import decision_table, verdicts
-from harness.report.overview import LEGEND, overview_tables
+from harness.report.cells import CellDetail, cells_table
+from harness.report.compare import Comparison
+from harness.report.compose import compose
+from harness.report.document import Block, Bullets, Charts, Details, Document, Prose, Section, Swatches
 from harness.report.rows import STRONG, Content, Span, Table
-from harness.report.stats import repeated
-from harness.report.text import SPREAD_RULE, UNITS_NOTE, made_by, measured_on, source_line, timing
 
 
 def escape(text: str) -> str:
@@ -69,35 +68,8 @@ def cells(result: RunResult) -> str:
     return table(cells_table(result))
 
 
-def decision(result: RunResult) -> str:
-    """The decision table and one plain-language verdict per strategy."""
-    said, failures = verdicts(result)
-    lines = [table(decision_table(result)), "", *(f"- {escape(v)}" for v in said)]
-    if failures:
-        lines += ["", "Failed checks:", *(f"  - {escape(f)}" for f in failures)]
-    return "\n".join(lines)
-
-
-def comparison_section(comparison: Comparison) -> str:
-    lines = [f"### Compared with {code(str(comparison.baseline))}", "", NOISE_RULE, ""]
-    regressions = comparison.regressions
-    if regressions:
-        lines += [f"**{len(regressions)} regression(s)**:", ""]
-        lines += [f"- {escape(line)}" for line in regressions]
-    else:
-        lines.append("No regressions beyond noise.")
-    lines.append("")
-    if comparison.cells:
-        lines += [table(comparison_table(comparison)), ""]
-    if comparison.added:
-        lines += ["Added (not in the baseline): " + ", ".join(code(i) for i in comparison.added), ""]
-    if comparison.removed:
-        lines += ["Removed (only in the baseline): " + ", ".join(code(i) for i in comparison.removed), ""]
-    return "\n".join(lines)
-
-
 def _details(cell: CellDetail) -> str:
-    lines = [f"### {escape(cell.id)}", ""]
+    lines = [f"#### {escape(cell.id)}", ""]
     for fact in cell.facts:
         lines += [content(fact), ""]
     if cell.error:
@@ -109,50 +81,34 @@ def _details(cell: CellDetail) -> str:
     return "\n".join(lines)
 
 
-def _provenance(result: RunResult) -> list[str]:
-    where = f"{code(str(result.pins['file']))} " if result.pins.get("file") else ""
-    pins = f"Pins: {where}sha256 {str(result.pins.get('sha256'))[:12]}."
-    if not result.sources:
-        here = {"toolchain": result.toolchain, "python": result.python, "machine": result.machine}
-        return [f"{escape(measured_on(here))} {pins}"]
-    lines = [f"Merged from {len(result.sources)} run(s):", ""]
-    for source in result.sources:
-        file, command, rest = source_line(source)
-        lines.append(f"- {code(file)}: {code(command)}{escape(rest)}")
-    return [*lines, "", pins]
+def _block(block: Block) -> str | None:
+    """The block as Markdown; None for what Markdown cannot show and the prose already says."""
+    if isinstance(block, Table):
+        return table(block)
+    if isinstance(block, Prose):
+        return content(block.text)
+    if isinstance(block, Bullets):
+        return "\n".join(f"- {content(item)}" for item in block.items)
+    if isinstance(block, Charts):
+        return f"report.html draws a chart for each of the {len(block.cells)} cell(s). " + content(block.note)
+    if isinstance(block, Details):
+        builds = sum(len(c.builds) for c in block.cells)
+        summary = f"<details><summary>{len(block.cells)} cell(s), {builds} build(s)</summary>"
+        return "\n\n".join([summary, *(_details(c) for c in block.cells), "</details>"])
+    assert isinstance(block, Swatches)
+    return None
+
+
+def section(part: Section) -> str:
+    shown = (_block(block) for block in part.blocks)
+    return "\n\n".join([f"### {content(part.title)}", *(text for text in shown if text is not None)])
+
+
+def document(doc: Document) -> str:
+    parts = [f"## {escape(doc.title)}", *(content(prose.text) for prose in doc.lead)]
+    parts += [section(part) for part in doc.sections]
+    return "\n\n".join(parts) + "\n"
 
 
 def render(result: RunResult, comparison: Comparison | None = None) -> str:
-    failed = [c for c in result.cells if not c.ok]
-    parts = [
-        "## pyo3 warm-rebuild report",
-        "",
-        f"Made by {code(' '.join(result.command))} "
-        + escape(made_by(result.started, len(result.sources), result.interrupted)),
-        "",
-        "### Which strategy",
-        "",
-        decision(result),
-        "",
-        "### Overview",
-        "",
-        LEGEND,
-        "",
-        *(table(t) + "\n" for t in overview_tables(result)),
-        "### Every cell",
-        "",
-        cells(result),
-        "",
-        UNITS_NOTE,
-        "",
-    ]
-    if any(repeated(c) for c in result.cells):
-        parts += [SPREAD_RULE, ""]
-    if failed:
-        parts += [f"**{len(failed)} cell(s) failed**: {escape(', '.join(c.id for c in failed))}", ""]
-    if comparison is not None:
-        parts += [comparison_section(comparison), ""]
-    parts += [timing(result.timing), "", *_provenance(result), ""]
-    parts += ["<details><summary>Every build, with causes and logs</summary>", ""]
-    parts += [*(_details(c) + "\n" for c in cell_details(result)), "</details>", ""]
-    return "\n".join(parts)
+    return document(compose(result, comparison))

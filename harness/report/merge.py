@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from harness.errors import UsageError
+from harness.model.provenance import Machine, PinsRecord, PinValue, RunPython, Source, Toolchain
 from harness.model.results import SCHEMA_VERSION, RunResult, schema_problem
+
+Agreed = TypeVar("Agreed", Machine, Toolchain, RunPython)
 
 ACCEPTED = (
     "a results.json written by `pyo3-harness run` or `report` (format: harness/model/results.schema.json)"
 )
-
-# What a source entry keeps of its run (besides the file it came from and its cells).
-_PROVENANCE = ("started", "finished", "interrupted", "command", "machine", "toolchain", "python")
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -57,25 +58,49 @@ def load(path: Path) -> RunResult:
     return _parse(path, data)
 
 
-def _sources(path: Path, result: RunResult) -> list[dict[str, Any]]:
+def _sources(path: Path, result: RunResult) -> list[Source]:
     if result.sources:
         # Merging a merged file: keep its own sources, so provenance never collapses.
-        return [{**source, "via": str(path)} for source in result.sources]
-    entry: dict[str, Any] = {"file": str(path), "harness_version": result.harness_version}
-    entry.update({key: getattr(result, key) for key in _PROVENANCE})
-    entry["pins_sha256"] = result.pins.get("sha256")
-    entry["cells"] = [c.id for c in result.cells]
-    return [entry]
+        return [replace(source, via=str(path)) for source in result.sources]
+    source = Source(
+        file=str(path),
+        started=result.started,
+        command=tuple(result.command),
+        machine=result.machine,
+        toolchain=result.toolchain,
+        python=result.python,
+        cells=tuple(c.id for c in result.cells),
+        finished=result.finished,
+        interrupted=result.interrupted,
+        harness_version=result.harness_version,
+        pins_sha256=result.pins.sha256,
+    )
+    return [source]
 
 
-def _agreed(values: list[dict[str, Any]]) -> dict[str, Any]:
-    """Each key's value where every source agrees on it, else None (the sources hold each one)."""
-    keys = dict.fromkeys(k for value in values for k in value)
-    merged: dict[str, Any] = {}
+def _agreed(records: list[Agreed]) -> Agreed:
+    """Each field's value where every source agrees on it, else None (the sources hold each one)."""
+    first = records[0]
+    merged = {
+        f.name: getattr(first, f.name)
+        if all(getattr(r, f.name) == getattr(first, f.name) for r in records)
+        else None
+        for f in fields(first)
+    }
+    return type(first)(**merged)
+
+
+def _agreed_pins(pins: list[PinsRecord]) -> PinsRecord:
+    """The pins every source agrees on, key by key (None where they differ or one lacks it)."""
+    keys = dict.fromkeys(k for p in pins for k in p.versions)
+    versions: dict[str, PinValue] = {}
     for key in keys:
-        seen = [value.get(key) for value in values]
-        merged[key] = seen[0] if all(s == seen[0] for s in seen) else None
-    return merged
+        seen = [p.versions.get(key) for p in pins]
+        versions[key] = seen[0] if all(s == seen[0] for s in seen) else None
+    first = pins[0]
+    file = first.file if all(p.file == first.file for p in pins) else None
+    sha256 = first.sha256 if all(p.sha256 == first.sha256 for p in pins) else None
+    return PinsRecord(file, sha256, versions)
 
 
 def _timing(results: list[RunResult]) -> dict[str, float]:
@@ -117,10 +142,10 @@ def merge(paths: Sequence[Path], command: list[str]) -> RunResult:
     return RunResult(
         started=min(r.started for r in results),
         command=command,
-        machine=_agreed([s["machine"] for s in sources]),
-        toolchain=_agreed([s["toolchain"] for s in sources]),
-        python=_agreed([s["python"] for s in sources]),
-        pins=_agreed([r.pins for r in results]),
+        machine=_agreed([s.machine for s in sources]),
+        toolchain=_agreed([s.toolchain for s in sources]),
+        python=_agreed([s.python for s in sources]),
+        pins=_agreed_pins([r.pins for r in results]),
         cells=[cell for result in results for cell in result.cells],
         finished=None if None in finished else max(f for f in finished if f is not None),
         interrupted=any(r.interrupted for r in results),

@@ -29,6 +29,7 @@ Style = Literal[
     "heat-2",
     "heat-3",
     "heat-failed",
+    "heat-neutral",  # a scenario that compiles everything by design: no heat
 ]
 # Styles Markdown shows in bold; the others are plain text there.
 STRONG: frozenset[Style] = frozenset({"strong", "failed", "warn", "regression"})
@@ -50,6 +51,23 @@ NOTHING: Content = (Span("–"),)
 
 def plain(text: str) -> Content:
     return (Span(text),)
+
+
+_MARKED = re.compile(r"`([^`]+)`|\*\*([^*]+)\*\*")
+
+
+def marked(text: str) -> Content:
+    """A sentence written with Markdown's marks, as spans: `code` and **strong**. The report's
+    fixed sentences are written so, and read the same in both formats."""
+    out: list[Span] = []
+    at = 0
+    for match in _MARKED.finditer(text):
+        if match.start() > at:
+            out.append(Span(text[at : match.start()]))
+        code, strong = match.groups()
+        out.append(Span(code, "code") if code is not None else Span(strong, "strong"))
+        at = match.end()
+    return (*out, Span(text[at:])) if at < len(text) else tuple(out)
 
 
 def lines(texts: list[str]) -> Content:

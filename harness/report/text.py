@@ -1,9 +1,10 @@
-"""Sentences both reports print: the rules behind the figures, and what a run was measured on."""
+"""Sentences the reports print: the rules behind the figures, and what a run was measured on."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from harness.model.provenance import Machine, RunPython, Source, Toolchain
 from harness.report.stats import WIDE_RELATIVE, WIDE_SECONDS
 
 SPREAD_RULE = (
@@ -23,29 +24,24 @@ CHARTS_NOTE = (
 )
 
 
-def measured_on(source: dict[str, Any]) -> str:
-    tools = source.get("toolchain") or {}
-    python = source.get("python") or {}
-    machine = source.get("machine") or {}
+def measured_on(toolchain: Toolchain, python: RunPython, machine: Machine) -> str:
     return (
-        f"Toolchain: {tools.get('rustc')}; {tools.get('cargo')}. Python: {python.get('version')} "
-        f"({python.get('base_executable')}). Machine: {machine.get('platform')}, "
-        f"{machine.get('cpus')} CPUs."
+        f"Toolchain: {toolchain.rustc}; {toolchain.cargo}. Python: {python.version} "
+        f"({python.base_executable}). Machine: {machine.platform}, {machine.cpus} CPUs."
     )
 
 
-def source_line(source: dict[str, Any]) -> tuple[str, str, str]:
+def source_line(source: Source) -> tuple[str, str, str]:
     """A merged source as (file, command, the rest of its sentence)."""
-    command = " ".join(source.get("command") or [])
-    cells = len(source.get("cells") or [])
-    rest = f" on {source.get('started')}, {cells} cell(s). {measured_on(source)}"
-    return str(source.get("file")), command, rest
+    where = measured_on(source.toolchain, source.python, source.machine)
+    rest = f" on {source.started}, {len(source.cells)} cell(s). {where}"
+    return source.file, " ".join(source.command), rest
 
 
-def made_by(started: str, sources: int, interrupted: bool) -> str:
+def made_by(started: str, sources: int) -> str:
     """What follows "Made by `COMMAND`" in both reports' first line."""
     when = f"from {sources} run(s), the first started " if sources else "on "
-    return when + started + (" (**interrupted**: only finished cells are shown)" if interrupted else "") + "."
+    return f"{when}{started}."
 
 
 def timing(timing: dict[str, Any]) -> str:

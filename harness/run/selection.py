@@ -12,12 +12,13 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from harness.errors import UsageError, unknown_name
 from harness.files import digest
 from harness.install.frontend_spec import FrontendSpec, parse_frontend
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
+from harness.model.provenance import ShardRecord
 from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, Scenario, ordered
 from harness.run.shard import Shard
 from harness.workbench.project import project_sample
@@ -175,7 +176,7 @@ class Selection:
         cells = self.cells()
         return self.shard.select(cells) if self.shard else cells
 
-    def shard_record(self) -> dict[str, Any] | None:
+    def shard_record(self) -> ShardRecord | None:
         if self.shard is None:
             return None
         return self.shard.record([c.id for c in self.cells()], [c.id for c in self.to_run()])

@@ -20,6 +20,7 @@ from harness.install.wheelhouse import ensure_wheelhouse
 from harness.measure.machine import machine, toolchain
 from harness.measure.safety import catalogue
 from harness.model.progress import CellStarted, Note, Progress
+from harness.model.provenance import Install, PinsRecord, RunPython
 from harness.model.results import RunResult, results_text
 from harness.pins import Pins
 from harness.process import clean_environment
@@ -52,7 +53,7 @@ def _save(result: RunResult, out: Path, started: float, ctx: Context | None) -> 
     overhead = total - totals.get("build", 0.0) - totals.get("setup", 0.0)
     result.timing = {k: round(v, 2) for k, v in {**totals, "total": total, "overhead": overhead}.items()}
     if ctx is not None:
-        result.installs = list(ctx.provisioner.installs)
+        result.installs = [Install.from_json(done) for done in ctx.provisioner.installs]
     write_set(
         {
             out / "results.json": results_text(result),
@@ -70,12 +71,8 @@ def _new_result(
         command=argv,
         machine=machine(),
         toolchain=toolchain(env),
-        python={
-            "version": interpreter.version,
-            "executable": interpreter.executable,
-            "base_executable": interpreter.base_executable,
-        },
-        pins=pins.as_dict(),
+        python=RunPython(interpreter.version, interpreter.executable, interpreter.base_executable),
+        pins=PinsRecord.from_json(pins.as_dict()),
         harness_version=__version__,
         shard=selection.shard_record(),
         safety_checks=catalogue(),

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from harness.errors import UsageError
+from harness.model.provenance import ShardRecord
 
 T = TypeVar("T")
 
@@ -40,9 +41,9 @@ class Shard:
         """This shard's share of ``items``, in their order."""
         return list(items[self.index - 1 :: self.count])
 
-    def record(self, all_ids: Sequence[str], assigned: Sequence[str]) -> dict[str, Any]:
+    def record(self, all_ids: Sequence[str], assigned: Sequence[str]) -> ShardRecord:
         """What results.json keeps, so a merge can tell whether its shards cover the matrix."""
-        return {"index": self.index, "count": self.count, "cells": list(all_ids), "assigned": list(assigned)}
+        return ShardRecord(self.index, self.count, tuple(all_ids), tuple(assigned))
 
 
 def parse_shard(text: str) -> Shard:

@@ -55,7 +55,7 @@ CLAIM_SAFETY = ("config-file", "frontend-patch", "maturin-base-python")
 @pytest.mark.parametrize("strategy", CLAIM_SAFETY)
 def test_the_interpreter_switch_rebuilds_the_pyo3_chain(run: Run, strategy: str) -> None:
     switched = run.build("build", strategy, "pyo3-ext", "switch-python")
-    assert switched.python != run.result.python["base_executable"], "the frontend really moved"
+    assert switched.python != run.result.python.base_executable, "the frontend really moved"
     assert "pyo3-ffi" in switched.rebuilt, switched.rebuilt
     # cargo's own record names the variable that carried the new interpreter.
     changed = {c.var for c in switched.causes if c.kind == "env" and c.unit == "pyo3-ffi"}

@@ -72,7 +72,9 @@ def test_report_merges_compares_and_draws(
     merged = read_checked(out / "results.json")
     assert merged.cells == run.result.cells
     [source] = merged.sources
-    assert source["command"] == run.result.command and source["cells"] == [c.id for c in run.result.cells]
+    assert list(source.command) == run.result.command and list(source.cells) == [
+        c.id for c in run.result.cells
+    ]
     assert "No regressions beyond noise." in (out / "report.md").read_text()
     page = (out / "report.html").read_text()
     assert page.count('class="cell-chart"') == 1 and "http" not in page

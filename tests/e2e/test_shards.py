@@ -46,9 +46,9 @@ def test_shards_cover_the_selection_exactly_once_round_robin(runs: dict[str, Run
     assert not set(ids["1/2"]) & set(ids["2/2"]), "no cell in both shards"
     assert ids["1/2"] == everything[0::2] and ids["2/2"] == everything[1::2], "round-robin"
     assert first.shard is not None and second.shard is not None
-    assert first.shard["cells"] == second.shard["cells"] == everything
-    assert (first.shard["index"], second.shard["index"]) == (1, 2)
-    assert first.shard["assigned"] == ids["1/2"] and second.shard["assigned"] == ids["2/2"]
+    assert list(first.shard.cells) == list(second.shard.cells) == everything
+    assert (first.shard.index, second.shard.index) == (1, 2)
+    assert list(first.shard.assigned) == ids["1/2"] and list(second.shard.assigned) == ids["2/2"]
 
 
 def test_each_shard_measures_its_cells_warm_rebuild(runs: dict[str, Run]) -> None:

@@ -37,7 +37,7 @@ def test_stock_warm_rebuild_recompiles_pyo3_because_pyo3_python_changed(run: Run
 def test_exported_warm_rebuild_recompiles_nothing(run: Run, frontend: str) -> None:
     warm = run.build(frontend, "exported", "pyo3-ext", "warm")
     assert (warm.rebuilt, warm.reran, warm.causes) == ([], [], [])
-    assert warm.env["PYO3_BASE_PYTHON"] == run.result.python["base_executable"]
+    assert warm.env["PYO3_BASE_PYTHON"] == run.result.python.base_executable
 
 
 @pytest.mark.parametrize("frontend", ["uv", "build"])

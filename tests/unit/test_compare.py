@@ -9,7 +9,8 @@ import pytest
 from harness.cli import main
 from harness.model.results import RunResult
 from harness.report.compare import Comparison, compare
-from harness.report.markdown import comparison_section
+from harness.report.compose import comparison_section
+from harness.report.markdown import section
 from tests.conftest import REPEATED, SINGLE
 
 STOCK, EXPORTED = "uv--stock--pyo3-ext--pyo3-0.29.2", "uv--exported--pyo3-ext--pyo3-0.29.2"
@@ -97,13 +98,11 @@ def test_real_runs_on_the_same_machine(single: RunResult, repeated: RunResult) -
         "build--exported--pyo3-ext--pyo3-0.29.2",
     )
     assert comparison.removed == ("uv--stock--pyo3-ext--pyo3-0.28.3", "uv--exported--pyo3-ext--pyo3-0.28.3")
-    section = comparison_section(comparison)
-    assert "**1 regression(s)**" in section
-    assert "Added (not in the baseline): `build--stock--pyo3-ext--pyo3-0.29.2`" in section
-    assert "Removed (only in the baseline): `uv--stock--pyo3-ext--pyo3-0.28.3`" in section
-    assert (
-        f"| {STOCK} | warm | 3 / 7.1 | 3 / 6.1 (5.8–6.5) | +0 | -1.0 | wall | 1.8 | within noise |" in section
-    )
+    text = section(comparison_section(comparison))
+    assert "**1 regression(s)**" in text
+    assert "Added (not in the baseline): `build--stock--pyo3-ext--pyo3-0.29.2`" in text
+    assert "Removed (only in the baseline): `uv--stock--pyo3-ext--pyo3-0.28.3`" in text
+    assert f"| {STOCK} | warm | 3 / 7.1 | 3 / 6.1 (5.8–6.5) | +0 | -1.0 | wall | 1.8 | within noise |" in text
 
 
 def test_a_build_that_now_fails_is_a_regression(repeated: RunResult) -> None:
@@ -147,7 +146,7 @@ def test_a_build_failing_in_both_runs_is_not_a_new_regression(repeated: RunResul
     comparison = compare(failing, failing, "b.json")
     assert comparison.regressions == []
     assert _verdicts(comparison)[(EXPORTED, "warm")] == "fails in both (1 of 3 attempt(s) now)"
-    assert "| – / 0.3 (0.3–0.3) |" in comparison_section(comparison)
+    assert "| – / 0.3 (0.3–0.3) |" in section(comparison_section(comparison))
 
 
 def _with_cargo_time(result: RunResult, cargo: float, extra_wall: float) -> RunResult:

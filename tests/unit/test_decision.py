@@ -32,7 +32,7 @@ def test_verdicts_say_what_failed_in_the_checks_labels(safety: RunResult) -> Non
     )
     assert failures[0].startswith("No stale cache failed in build--env-dir--pyo3-ext--pyo3-")
     assert len(failures) == 4
-    assert "\n".join(f"  - {f}" for f in failures) in markdown.render(safety)
+    assert "Failed checks:\n\n" + "\n".join(f"- {f}" for f in failures) in markdown.render(safety)
 
 
 def test_units_and_seconds_come_from_the_headline_rebuild(repeated: RunResult) -> None:

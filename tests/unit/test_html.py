@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from html import escape
 
+from harness.model.provenance import Source
 from harness.model.results import RunResult
 from harness.report import html
 from harness.report.charts import CAUSE_COLOURS, SECONDS_COLOUR, crates_by_cause
@@ -120,15 +121,15 @@ def test_a_cell_that_never_built_still_gets_its_chart(repeated: RunResult) -> No
 def test_merged_report_names_each_source(repeated: RunResult) -> None:
     merged = copy.deepcopy(repeated)
     merged.sources = [
-        {
-            "file": "shard-1/results.json",
-            "command": ["pyo3-harness", "run", "--frontend", "uv"],
-            "started": repeated.started,
-            "machine": repeated.machine,
-            "toolchain": repeated.toolchain,
-            "python": repeated.python,
-            "cells": [c.id for c in repeated.cells],
-        }
+        Source(
+            file="shard-1/results.json",
+            command=("pyo3-harness", "run", "--frontend", "uv"),
+            started=repeated.started,
+            machine=repeated.machine,
+            toolchain=repeated.toolchain,
+            python=repeated.python,
+            cells=tuple(c.id for c in repeated.cells),
+        )
     ]
     page = html.render(merged)
     assert "Merged from 1 run(s)" in page and "<code>shard-1/results.json</code>" in page

@@ -11,7 +11,7 @@ from pathlib import Path
 from harness.model.results import RunResult
 from harness.report import html
 from harness.report.html import HEAT_COLOURS
-from harness.report.overview import HEAT, overview_tables
+from harness.report.overview import HEAT, NEUTRAL, overview_tables
 from harness.report.rows import text_of
 from tests.browser import BLUE, CAUSE_RGB, bars, rgb, screenshot
 from tests.png import Image
@@ -55,15 +55,21 @@ def test_only_measured_causes_get_bars(repeated: RunResult, tmp_path: Path) -> N
 
 def test_the_overview_colours_each_square_by_crates_recompiled(repeated: RunResult, tmp_path: Path) -> None:
     """Each grid row is a band of its squares' colours (the rows' borders separate the bands); a
-    square is wider than 40 px, the legend's swatches 12 px."""
+    square is wider than 40 px, the legend's swatches 12 px. Cold squares, where everything
+    compiles by design, are neutral, never a heat colour."""
     tables = overview_tables(repeated)
-    assert [t.name for t in tables] == ["overview-cold", "overview-warm", "overview-incremental"]
+    assert [t.name for t in tables] == ["overview-warm", "overview-incremental", "overview-cold"]
     styles = [{s.style for c in row.cells[1:] for s in c} for t in tables for row in t.rows]
+    assert all(row == {NEUTRAL} for row in styles[-len(tables[-1].rows) :]), "cold rows: neutral only"
     image = _shoot(repeated, tmp_path, "overview")
-    for heat in HEAT:
-        expected = sum(heat.style in row for row in styles)
-        assert bars(image, rgb(HEAT_COLOURS[heat.style][0]), 40) == expected, heat.style
-    # The recorded run: stock recompiles 3 crates on every warm rebuild, exported none.
-    warm = {text_of(row.cells[0]): text_of(row.cells[1]) for row in tables[1].rows}
+    for style in (*(h.style for h in HEAT), NEUTRAL):
+        expected = sum(style in row for row in styles)
+        assert bars(image, rgb(HEAT_COLOURS[style][0]), 40) == expected, style
+    # The recorded run: every cold build compiled 14 crates, which heat would paint 6+ (red);
+    # neutral, nothing on the page is that red. The cold grid's four rows are the neutral ones.
+    assert bars(image, rgb(HEAT_COLOURS["heat-3"][0]), 40) == 0
+    assert bars(image, rgb(HEAT_COLOURS[NEUTRAL][0]), 40) == len(tables[-1].rows) == 4
+    # Stock recompiles 3 crates on every warm rebuild, exported none.
+    warm = {text_of(row.cells[0]): text_of(row.cells[1]) for row in tables[0].rows}
     assert [v.split(" · ")[0] for k, v in warm.items() if "stock" in k] == ["3", "3"]
     assert [v.split(" · ")[0] for k, v in warm.items() if "exported" in k] == ["0", "0"]

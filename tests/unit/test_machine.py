@@ -8,15 +8,15 @@ from harness.measure.machine import machine, tool_version, toolchain
 
 def test_machine_reports_this_machines_cpus_and_memory() -> None:
     found = machine()
-    assert found["cpus"] == os.cpu_count()
+    assert found.cpus == os.cpu_count()
     if Path("/proc/meminfo").exists():
-        assert isinstance(found["memory_gib"], float) and found["memory_gib"] > 0
+        assert isinstance(found.memory_gib, float) and found.memory_gib > 0
 
 
 def test_toolchain_is_the_first_line_of_each_tools_version() -> None:
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/")}
     found = toolchain(env)
-    assert str(found["rustc"]).startswith("rustc 1.") and str(found["cargo"]).startswith("cargo 1.")
+    assert str(found.rustc).startswith("rustc 1.") and str(found.cargo).startswith("cargo 1.")
 
 
 def test_a_tool_that_fails_or_says_nothing_has_no_version() -> None:

@@ -38,17 +38,17 @@ def test_clean_merge_keeps_every_cell_and_each_runs_provenance(shard: Path) -> N
     single, repeated = read_results(shard), read_results(REPEATED)
     assert [c.id for c in merged.cells] == [c.id for c in single.cells] + [c.id for c in repeated.cells]
     assert merged.cells == single.cells + repeated.cells
-    assert [s["file"] for s in merged.sources] == [str(shard), str(REPEATED)]
+    assert [s.file for s in merged.sources] == [str(shard), str(REPEATED)]
     assert len(merged.cells) == 6
     for source, run in zip(merged.sources, (single, repeated), strict=True):
-        assert source["command"] == run.command and source["machine"] == run.machine
-        assert source["toolchain"] == run.toolchain and source["python"] == run.python
-        assert source["cells"] == [c.id for c in run.cells]
+        assert list(source.command) == run.command and source.machine == run.machine
+        assert source.toolchain == run.toolchain and source.python == run.python
+        assert list(source.cells) == [c.id for c in run.cells]
     assert merged.source_of("build--stock--pyo3-ext--pyo3-0.29.2") is merged.sources[1]
     # Both runs were on this machine and toolchain, from different virtualenvs.
     assert merged.toolchain == single.toolchain
-    assert merged.python["base_executable"] == single.python["base_executable"]
-    assert merged.python["executable"] is None, "sources disagree: each has its own in sources"
+    assert merged.python.base_executable == single.python.base_executable
+    assert merged.python.executable is None, "sources disagree: each has its own in sources"
     assert merged.started == single.started and merged.finished == repeated.finished
     assert merged.timing["build"] == pytest.approx(single.timing["build"] + repeated.timing["build"])
     assert merged.command == COMMAND
@@ -61,8 +61,8 @@ def test_merged_file_validates_and_can_be_merged_again(tmp_path: Path, shard: Pa
     jsonschema.validate(json.loads(done.results.read_text()), json.loads(SCHEMA.read_text()))
     again = merge([done.results], COMMAND)
     assert again.cells == done.result.cells
-    assert [s["file"] for s in again.sources] == [str(shard), str(REPEATED)]
-    assert {s["via"] for s in again.sources} == {str(done.results)}
+    assert [s.file for s in again.sources] == [str(shard), str(REPEATED)]
+    assert {s.via for s in again.sources} == {str(done.results)}
 
 
 def test_publish_writes_all_three_atomically(tmp_path: Path) -> None:

@@ -1,13 +1,16 @@
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from harness.commands import patches_table
 from harness.errors import HarnessError
 from harness.install import patch_check
-from harness.install.patch_check import Check, Counts, count_tests, prepare_tree, render, rust_version_gate
+from harness.install.patch_check import Check, Counts, count_tests, prepare_tree, rust_version_gate
 from harness.install.patches import Series
 from harness.process import clean_environment
+from harness.report.markdown import table as markdown_table
 
 # Closing lines recorded from real runs on this machine (pip and build: their series' READMEs).
 PIP_PATCHED = """\
@@ -129,7 +132,7 @@ def test_render_puts_pristine_counts_beside_patched_ones() -> None:
     )
     regressed = Check("build", "1.6.1", applies=True, builds=True, tests=Counts(10, 1, 0))
     regressed.pristine_tests = Counts(11, 0, 0)
-    table = render([bad, good, regressed])
+    table = markdown_table(patches_table([bad, good, regressed]))
     assert "| pip 26.3 | abc | **no** |" in table and "patch does not apply strictly" in table
     assert "| 62 passed, 0 failed, 1 skipped (`cargo test`) | 60 passed, 0 failed, 1 skipped |" in table
     assert "| upstream tests, patched | upstream tests, pristine |" in table
@@ -149,3 +152,26 @@ def test_the_tools_are_the_series_on_disk(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr("harness.install.patches.patches_root", lambda: root)
     assert patch_check.patched_tools() == ("pip", "uv", "aardvark", "zlib-rs")
     assert ("zlib-rs", "1.0") in patch_check.all_series()
+
+
+def test_every_cell_of_the_patches_table_is_escaped() -> None:
+    """Notes are the first line of whatever failed (a command line with a pipe, a tool's message
+    quoting HTML): in patches-check.md they are text, in their own cell."""
+    hostile = Check(
+        "uv",
+        "0.12.5",
+        digest="abc",
+        applies=True,
+        builds=False,
+        tests_command=["/x/python", "-m", "pytest", "-k", "a|b"],
+        tests=Counts(1, 1, 0),
+        not_run=[{"test": "tests/t.py::x", "reason": "needs `uv | tee`"}],
+        notes=["cargo build | tail failed: <script>alert(1)</script>\nsecond line"],
+    )
+    head, _, row = markdown_table(patches_table([hostile])).splitlines()
+    unescaped = re.compile(r"(?<!\\)\|")
+    assert len(unescaped.findall(row)) == len(unescaped.findall(head)) == 9, "no cell is split"
+    assert "<script>" not in row and "&lt;script&gt;alert(1)&lt;/script&gt;" in row
+    assert "cargo build \\| tail failed" in row and "second line" not in row
+    assert "(`python -m pytest -k a\\|b`)" in row
+    assert "| **no** |" in row

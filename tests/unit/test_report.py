@@ -48,7 +48,7 @@ def test_failed_build_is_a_row_with_its_log(recorded: RunResult) -> None:
     warm.fail("build failed with exit 1")
     md = render(recorded)
     assert "**failed** ([log](/logs/warm.log))" in md
-    assert f"**1 cell(s) failed**: {cell.id}" in md
+    assert f"**1 cell(s) failed**: `{cell.id}`" in md
 
 
 def test_report_names_the_command_and_machine(recorded: RunResult) -> None:

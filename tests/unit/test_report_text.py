@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.model.provenance import Source
+from harness.model.results import RunResult
 from harness.report.text import made_by, measured_on, source_line, timing
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "uv-pyo3-ext.results.json"
@@ -15,25 +17,29 @@ def _recorded() -> dict[str, Any]:
 
 
 def test_measured_on_names_toolchain_interpreter_and_machine() -> None:
-    text = measured_on(_recorded())
+    run = RunResult.from_json(_recorded())
+    text = measured_on(run.toolchain, run.python, run.machine)
     assert "rustc 1.95.0 (59807616e 2026-04-14)" in text and "cargo 1.95.0" in text
     assert "3.11.7 (/root/.pyenv/versions/3.11.7/bin/python3.11)" in text
     assert text.endswith("2 CPUs.")
 
 
 def test_a_merged_source_reads_as_file_command_and_when() -> None:
-    source = {**_recorded(), "file": "shard-1.json"}
+    recorded = _recorded()
+    run = RunResult.from_json(recorded)
+    cells = tuple(c["id"] for c in recorded["cells"])
+    source = Source(
+        "shard-1.json", run.started, tuple(run.command), run.machine, run.toolchain, run.python, cells
+    )
     file, command, rest = source_line(source)
     assert file == "shard-1.json"
     assert command.startswith("pyo3-harness run --frontend uv --strategy stock,exported")
-    assert rest.startswith(f" on 2026-11-21T12:05:43+00:00, {len(source['cells'])} cell(s). Toolchain:")
+    assert rest.startswith(f" on 2026-11-21T12:05:43+00:00, {len(cells)} cell(s). Toolchain:")
 
 
-def test_made_by_says_how_many_runs_and_whether_interrupted() -> None:
-    assert made_by("T", 0, False) == "on T."
-    assert made_by("T", 3, True) == (
-        "from 3 run(s), the first started T (**interrupted**: only finished cells are shown)."
-    )
+def test_made_by_says_how_many_runs() -> None:
+    assert made_by("T", 0) == "on T."
+    assert made_by("T", 3) == "from 3 run(s), the first started T."
 
 
 def test_timing_splits_the_run_and_puts_overhead_against_build_time() -> None:

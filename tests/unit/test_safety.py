@@ -12,7 +12,7 @@ from tests.conftest import recorded_log
 def _evidence(run: RunResult, cell: CellResult) -> Evidence:
     assert cell.isolated is not None, "the run recorded whether each cell kept isolation"
     sample = SAMPLES[cell.sample]
-    primary = str(run.python["base_executable"])
+    primary = str(run.python.base_executable)
     return Evidence(cell, cell.isolated, sample.imports_build_requirements, primary, recorded_log)
 
 
@@ -49,7 +49,7 @@ def test_the_details_name_the_evidence(safety: RunResult) -> None:
     assert abi3 is not None and abi3.detail.endswith(
         "rightly: the config it was built from is what the new interpreter yields"
     )
-    assert stale.detail.startswith(f"base interpreter {safety.python['base_executable']} → ")
+    assert stale.detail.startswith(f"base interpreter {safety.python.base_executable} → ")
     passed = _cell(safety, "stock", "pyo3-ext").check("stale")
     assert passed is not None and passed.detail.endswith(": pyo3-ffi, pyo3 rebuilt")
     missing = _cell(safety, "maturin-base-python", "hazard").check("requirements")

@@ -4,6 +4,7 @@ every scenario, cause kind and verdict status."""
 import copy
 import json
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -11,6 +12,7 @@ import pytest
 
 from harness.measure.safety import SAFETY_CHECKS, catalogue
 from harness.model.causes import CAUSE_KINDS, Cause
+from harness.model.provenance import Install, Machine, PinsRecord, RunPython, ShardRecord, Source, Toolchain
 from harness.model.results import (
     BUILD_STATUSES,
     SCHEMA_FILE,
@@ -22,6 +24,9 @@ from harness.model.results import (
     Wheel,
 )
 from harness.model.scenarios import SCENARIOS
+from harness.report.merge import merge
+from harness.run.shard import Shard
+from tests.conftest import REPEATED, SAFETY, SINGLE
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text())
 
@@ -39,6 +44,12 @@ def _properties(name: str | None) -> set[str]:
         (BuildRecord, "build", {"ok"}),
         (Cause, "cause", set()),
         (Verdict, "verdict", set()),
+        (Machine, "machine", set()),
+        (Toolchain, "toolchain", set()),
+        (RunPython, "python", set()),
+        (Install, "install", set()),
+        (ShardRecord, "shard", set()),
+        (Source, "source", set()),
     ],
 )
 def test_every_field_written_is_documented(record: type, defined: str | None, extra: set[str]) -> None:
@@ -69,3 +80,39 @@ def test_a_run_with_every_kind_of_record_validates(repeated: RunResult) -> None:
     bad["cells"][0]["checks"][0]["status"] = "fine"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, SCHEMA)
+
+
+def test_pins_keep_file_and_digest_apart_from_the_open_mapping_of_versions() -> None:
+    pins = SCHEMA["$defs"]["pins"]
+    assert set(pins["required"]) == set(pins["properties"]) == {"file", "sha256"}
+    assert {f.name for f in fields(PinsRecord)} == {"file", "sha256", "versions"}
+
+
+@pytest.mark.parametrize("recorded", [SINGLE, REPEATED, SAFETY], ids=lambda p: p.parent.name + "/" + p.name)
+def test_recorded_files_are_written_back_as_they_were_read(recorded: Path) -> None:
+    """Typed run-level records keep the file's shape: every run-level key read is written back
+    unchanged (cells of older files gain the fields added since, with their defaults)."""
+    data = json.loads(recorded.read_text())
+    written = RunResult.from_json(data).to_json()
+    assert {key: written[key] for key in data if key != "cells"} == {
+        k: v for k, v in data.items() if k != "cells"
+    }
+    assert set(written) - set(data) <= {"installs", "shard", "sources", "safety_checks"}
+
+
+def test_merged_and_sharded_run_level_records_validate(tmp_path: Path) -> None:
+    again = tmp_path / "merged.json"
+    again.write_text(json.dumps(merge([SINGLE], ["pyo3-harness", "report"]).to_json()))
+    twice = merge([again], ["pyo3-harness", "report"])
+    assert [s.via for s in twice.sources] == [str(again)]
+    twice.shard = Shard(2, 3).record(["a", "b", "c"], ["b"])
+    twice.installs = [Install("uv built from its sdist", 442.0, artifact="/cache/uv"), Install("env", 1.5)]
+    data = twice.to_json()
+    jsonschema.validate(data, SCHEMA)
+    assert data["installs"][1] == {"what": "env", "seconds": 1.5}, "no artifact: none written"
+    assert RunResult.from_json(data) == twice
+    data["sources"][0]["machine"]["gpus"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, SCHEMA)
+    with pytest.raises(ValueError, match="machine: unknown field"):
+        RunResult.from_json(data)

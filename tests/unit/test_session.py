@@ -30,7 +30,7 @@ def test_an_empty_shard_writes_a_valid_empty_run(tmp_path: Path) -> None:
     data = json.loads((settings.out / "results.json").read_text())
     assert schema_problem(data) is None
     assert RunResult.from_json(data).shard == result.shard and result.shard is not None
-    assert result.shard["cells"] == [c.id for c in selection.cells()] and result.shard["assigned"] == []
+    assert list(result.shard.cells) == [c.id for c in selection.cells()] and result.shard.assigned == ()
     assert {"total", "overhead"} <= set(result.timing)
     assert (settings.out / "report.md").exists() and (settings.out / "report.html").exists()
     assert any(isinstance(e, Note) and "nothing to build" in e.text for e in said)

@@ -52,9 +52,9 @@ def test_shard_record_names_the_whole_selection_and_this_share() -> None:
     sharded = selection("--frontend", "uv,build", "--sample", "pyo3-ext", "--shard", "1/2")
     record = sharded.shard_record()
     assert record is not None
-    assert record["index"] == 1 and record["count"] == 2
-    assert record["cells"] == [c.id for c in sharded.cells()]
-    assert record["assigned"] == [c.id for c in sharded.to_run()] == record["cells"][0::2]
+    assert record.index == 1 and record.count == 2
+    assert list(record.cells) == [c.id for c in sharded.cells()]
+    assert list(record.assigned) == [c.id for c in sharded.to_run()] == list(record.cells[0::2])
 
 
 @pytest.mark.parametrize(

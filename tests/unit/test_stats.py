@@ -8,7 +8,7 @@ import pytest
 
 from harness.model.results import CellResult, RunResult
 from harness.pins import load_pins
-from harness.report.markdown import cells, render
+from harness.report.markdown import cells, escape, render
 from harness.report.stats import scenario_stats
 from harness.run.selection import Cell, Selection
 
@@ -91,7 +91,7 @@ def test_a_failed_attempt_is_counted_and_never_hidden(repeated: RunResult) -> No
     md = render(repeated)
     assert "**(1 of 3 attempts failed)**" in md
     assert "- **incremental** attempt 3 (FAILED, 9.4 s" in md
-    assert f"**1 cell(s) failed**: {cell.id}" in md
+    assert f"**1 cell(s) failed**: `{cell.id}`" in md
 
 
 def test_repeat_schedule_and_reproduce_command() -> None:
@@ -118,7 +118,7 @@ def test_repeat_schedule_and_reproduce_command() -> None:
 
 
 def test_report_states_the_spread_rule(repeated: RunResult, single: RunResult) -> None:
-    rule = "(max − min) / median > 0.25 and max − min > 0.5 s"
+    rule = escape("(max − min) / median > 0.25 and max − min > 0.5 s")
     assert rule in render(repeated)
     assert rule not in render(single)
 
