@@ -5,20 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.install.envs import Interpreter
 from harness.install.frontends import FRONTENDS
 from harness.model.scenarios import SCENARIOS
 from harness.run.plan import BuildPlan, Layout, plan
 from harness.workbench.strategies import STRATEGIES, StrategyContext
+from tests.unit.test_environment import INTERPRETER
 
-FRONTEND_PYTHON = Interpreter(
-    executable="/envs/build/bin/python",
-    base_executable="/usr/local/bin/python3.11",
-    version="3.11.7",
-    implementation="cpython",
-    ext_suffix=".cpython-311-x86_64-linux-gnu.so",
-    gil_disabled=False,
-)
+FRONTEND_PYTHON = INTERPRETER  # a frontend's venv on /usr/local/bin/python3.11
 SECOND = replace(FRONTEND_PYTHON, executable="/opt/py313/bin/python3.13", version="3.13.0")
 LAYOUT = Layout(workdir=Path("/w/cell"), src=Path("/w/cell/src"), crate_root=Path("/w/cell/src/rust"))
 CONTEXT = StrategyContext(frontend_python=FRONTEND_PYTHON, workdir=LAYOUT.workdir)
