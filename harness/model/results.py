@@ -214,6 +214,11 @@ class RunResult:
     sources: list[Source] = field(default_factory=list)
     # Every safety check the run evaluated, in report order ([] in files from before it was recorded).
     safety_checks: list[CheckLabel] = field(default_factory=list)
+    # The ids of every cell this run (or shard) set out to build, in order: what a resumed run
+    # compares with ([] in files from before runs resumed).
+    planned: list[str] = field(default_factory=list)
+    # How many of ``cells`` were kept from an earlier run of the same cells that was stopped.
+    resumed: int = 0
 
     def source_of(self, cell_id: str) -> Source | None:
         return next((s for s in self.sources if cell_id in s.cells), None)
@@ -239,6 +244,7 @@ class RunResult:
         data["shard"] = None if self.shard is None else self.shard.to_json()
         data["sources"] = [s.to_json() for s in self.sources]
         data["safety_checks"] = [asdict(c) for c in self.safety_checks]
+        data["planned"] = list(self.planned)
         return data
 
     @classmethod

@@ -29,6 +29,7 @@ from harness.report.markdown import render as render_markdown
 from harness.run import signals
 from harness.run.context import Context, Timer
 from harness.run.engine import run_cell
+from harness.run.resume import resume
 from harness.run.selection import Selection, run_order
 from harness.workbench.project import project_requirements
 
@@ -129,6 +130,11 @@ def execute(
     settings.out.mkdir(parents=True, exist_ok=True)
     interpreter = probe(settings.python, base_env)
     result = _new_result(selection, pins, argv, interpreter, base_env)
+    result.planned = [c.id for c in cells]
+    resumed = resume(settings.out / "results.json", result)
+    if resumed.why:
+        progress(Note(resumed.why))
+    result.cells, result.resumed = list(resumed.kept), len(resumed.kept)
     ctx: Context | None = None
     if not cells:
         # More shards than cells: an empty but valid results file, so a job matrix that asked
@@ -143,7 +149,8 @@ def execute(
                 text = f"{later} cell(s) that compile uv or maturin from source first run last"
                 progress(Note(text))
             position = {c.id: i for i, c in enumerate(cells)}
-            for cell in run_order(cells):
+            done = {c.id for c in result.cells}
+            for cell in run_order([c for c in cells if c.id not in done]):
                 progress(CellStarted(str(cell.frontend), cell.strategy.name, cell.sample.spec, cell.pyo3))
                 result.cells.append(run_cell(ctx, cell, progress))
                 result.cells.sort(key=lambda done: position[done.id])

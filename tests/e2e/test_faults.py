@@ -44,11 +44,13 @@ def test_failing_build_is_a_row_with_its_log_and_the_run_goes_on(tmp_path: Path)
     assert "2 cell(s) failed" in run.output
 
 
+STOPPED = ["--frontend", "uv", "--strategy", "exported,stock", "--sample", "pyo3-ext", "--scenario", "cold"]
+
+
 def _stop_mid_build(tmp_path: Path, send: Callable[[int], None]) -> tuple[subprocess.Popen[str], str, Path]:
     """Run two cells, and once the first is kept and the second's compilers run, ``send``."""
     out, work = tmp_path / "out", tmp_path / "work"
-    args = ["--frontend", "uv", "--strategy", "exported,stock", "--sample", "pyo3-ext", "--scenario", "cold"]
-    proc = start_harness(args, out, work)
+    proc = start_harness(STOPPED, out, work)
     results = out / "results.json"
     deadline = time.monotonic() + 900
     while not (results.exists() and read_checked(results).cells) and proc.poll() is None:
@@ -87,7 +89,15 @@ def test_ctrl_c_keeps_finished_cells_and_leaves_no_build_running(tmp_path: Path)
     _assert_kept(proc, output, results, signal.SIGINT)
 
 
-def test_sigterm_keeps_finished_cells_and_leaves_no_build_running(tmp_path: Path) -> None:
+def test_sigterm_keeps_finished_cells_and_the_same_run_again_builds_only_the_rest(tmp_path: Path) -> None:
     # What kill, timeout and a cancelled CI job do: SIGTERM to the harness alone.
     proc, output, results = _stop_mid_build(tmp_path, lambda pid: os.kill(pid, signal.SIGTERM))
     _assert_kept(proc, output, results, signal.SIGTERM)
+    kept = read_checked(results).cells[0]
+    again = run_harness(STOPPED, tmp_path)  # the same selection, --out and --work-dir
+    assert again.returncode == 0, again.output[-3000:]
+    assert f"resuming the stopped run in {results}: 1 finished cell(s) kept" in again.output
+    assert [c.strategy for c in again.result.cells] == ["exported", "stock"]
+    assert again.result.cells[0] == kept and again.result.resumed == 1, "kept, not measured again"
+    assert again.result.finished and not again.result.interrupted
+    assert again.output.count("[1/") == 1 and "· exported ·" not in again.output, "only stock was built"

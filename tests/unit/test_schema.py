@@ -97,7 +97,7 @@ def test_recorded_files_are_written_back_as_they_were_read(recorded: Path) -> No
     assert {key: written[key] for key in data if key != "cells"} == {
         k: v for k, v in data.items() if k != "cells"
     }
-    assert set(written) - set(data) <= {"installs", "shard", "sources", "safety_checks"}
+    assert set(written) - set(data) <= {"installs", "shard", "sources", "safety_checks", "planned", "resumed"}
 
 
 def test_merged_and_sharded_run_level_records_validate(tmp_path: Path) -> None:
