@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.errors import HarnessError
 from harness.process import run
+from harness.workbench.workcopy import sources_only
 
 PYO3_CRATES = ("pyo3", "pyo3-ffi", "pyo3-build-config")
 # A workspace member that depends on one of these (directly) builds a Python extension.
@@ -69,7 +70,7 @@ def discover(root: Path, manifest: Path, *, env: Mapping[str, str], log: Path, s
     if not (manifest.parent / "Cargo.lock").exists() and not (root / "Cargo.lock").exists():
         copy = scratch / root.name
         shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(root, copy, ignore=shutil.ignore_patterns("target", ".git"))
+        shutil.copytree(root, copy, ignore=sources_only(root))
         manifest, root = copy / manifest.relative_to(root), copy
     argv = ["cargo", "metadata", "--format-version", "1", "--manifest-path", str(manifest)]
     if (manifest.parent / "Cargo.lock").exists() or (root / "Cargo.lock").exists():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from harness import _toml as toml
@@ -20,7 +20,31 @@ from harness.workbench.samples import Sample
 PYO3_REQUIREMENT = re.compile(
     r'^(pyo3(?:-ffi|-build-config)?\s*=\s*\{\s*version\s*=\s*")=[^"]+(")', re.MULTILINE
 )
-_IGNORED = shutil.ignore_patterns("target", ".git", "__pycache__", "*.pyc", "dist", "build", ".venv")
+# A project's own build outputs, left out of its copy at its top level only: deeper in the tree
+# a directory of that name may hold sources (the cc crate vendors a `src/target/`).
+_TOP_LEVEL_OUTPUTS = frozenset({"target", "dist", "build", ".venv"})
+_NEVER_SOURCES = frozenset({".git", "__pycache__"})
+# Cargo marks every target dir it makes with this file (the Cache Directory Tagging spec).
+CACHE_TAG = "CACHEDIR.TAG"
+
+
+def build_output(tree: Path, directory: Path) -> bool:
+    """Whether ``directory`` (in ``tree``) is build output rather than sources: one of the
+    top-level output directories, or a directory cargo tagged as its target dir."""
+    relative = directory.relative_to(tree).parts
+    top_level = len(relative) == 1 and relative[0] in _TOP_LEVEL_OUTPUTS
+    return top_level or (directory / CACHE_TAG).is_file()
+
+
+def sources_only(tree: Path) -> Callable[[str, list[str]], set[str]]:
+    """A ``shutil.copytree`` ignore function that keeps every source file of ``tree``."""
+
+    def ignored(directory: str, names: list[str]) -> set[str]:
+        here = Path(directory)
+        skip = {n for n in names if n in _NEVER_SOURCES or n.endswith(".pyc")}
+        return skip | {n for n in names if (here / n).is_dir() and build_output(tree, here / n)}
+
+    return ignored
 
 
 def set_pyo3_version(manifest: str, version: str) -> str:
@@ -41,7 +65,13 @@ def add_patch_overrides(manifest: str, overrides: Mapping[str, Path]) -> str:
 
 
 def cargo_manifests(tree: Path) -> list[Path]:
-    return sorted(p for p in tree.rglob("Cargo.toml") if "target" not in p.relative_to(tree).parts)
+    """Every Cargo.toml of the project's sources (none from its build outputs)."""
+
+    def in_sources(manifest: Path) -> bool:
+        parents = manifest.relative_to(tree).parents
+        return not any(build_output(tree, tree / p) for p in parents if p != Path("."))
+
+    return sorted(p for p in tree.rglob("Cargo.toml") if in_sources(p))
 
 
 def package_roots(tree: Path) -> dict[str, Path]:
@@ -76,8 +106,8 @@ def make_work_copy(
     """Copy ``sample`` (over ``base`` if it overlays one) to ``dest`` and generate its variations."""
     shutil.rmtree(dest, ignore_errors=True)
     if base is not None:
-        shutil.copytree(base.directory, dest, ignore=_IGNORED)
-    shutil.copytree(sample.directory, dest, ignore=_IGNORED, dirs_exist_ok=True)
+        shutil.copytree(base.directory, dest, ignore=sources_only(base.directory))
+    shutil.copytree(sample.directory, dest, ignore=sources_only(sample.directory), dirs_exist_ok=True)
     if sample.pyo3_selectable:
         for manifest in cargo_manifests(dest):
             manifest.write_text(set_pyo3_version(manifest.read_text(encoding="utf-8"), pyo3.version))

@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import pytest
@@ -8,10 +9,12 @@ from harness.workbench.samples import SAMPLES, parse_sample
 from harness.workbench.workcopy import (
     PYO3_REQUIREMENT,
     add_patch_overrides,
+    cargo_manifests,
     make_work_copy,
     package_roots,
     root_manifest,
     set_pyo3_version,
+    sources_only,
 )
 
 
@@ -84,3 +87,37 @@ def test_parse_sample_variants() -> None:
         parse_sample("cffi-style:nope")
     with pytest.raises(UsageError, match="accepted: pyo3-ext"):
         parse_sample("nope")
+
+
+def test_a_copy_keeps_every_source_file_and_leaves_out_only_build_outputs(tmp_path: Path) -> None:
+    tree = tmp_path / "project"
+    files = {
+        "Cargo.toml": "[workspace]",
+        "src/lib.rs": "",
+        "vendor/cc/Cargo.toml": "[package]",
+        "vendor/cc/src/target/mod.rs": "// the cc crate's sources, in a directory named target",
+        "crates/gen/build/templates.rs": "// a directory named build, deep in the tree",
+        "target/CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55",
+        "target/release/out.rlib": "",
+        "rust/target/CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55",
+        "rust/target/package/copy/Cargo.toml": "[package]",
+        "build/lib/ext.so": "",
+        "dist/x.whl": "",
+        ".git/config": "",
+        "src/__pycache__/a.cpython-311.pyc": "",
+    }
+    for name, text in files.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text(text)
+    shutil.copytree(tree, tmp_path / "copy", ignore=sources_only(tree))
+    copied = sorted(
+        str(p.relative_to(tmp_path / "copy")) for p in (tmp_path / "copy").rglob("*") if p.is_file()
+    )
+    assert copied == [
+        "Cargo.toml",
+        "crates/gen/build/templates.rs",
+        "src/lib.rs",
+        "vendor/cc/Cargo.toml",
+        "vendor/cc/src/target/mod.rs",
+    ]
+    assert cargo_manifests(tree) == [tree / "Cargo.toml", tree / "vendor" / "cc" / "Cargo.toml"]
