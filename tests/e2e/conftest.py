@@ -23,13 +23,19 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Pool:
     return Pool((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-runs")
 
 
-# The modules that take longest (a chain of upstream test suites; many cells), started first so
-# that two workers finish together instead of one running the longest module alone at the end.
-LONGEST_FIRST = ("test_patches_check", "test_patch_set", "test_frontend_patch", "test_edit_loop")
+# The groups that take longest (the shared matrix, the patch set and its readers, a chain of
+# upstream test suites, the edit loop), started first so that two workers finish together
+# instead of one running the longest group alone at the end.
+LONGEST_FIRST = ("matrix", "patch-set", "test_patches_check", "test_edit_loop")
 
 
 def _module(item: pytest.Item) -> str:
     return item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def _group(item: pytest.Item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    return str(mark.args[0]) if mark is not None else _module(item)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -41,7 +47,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(_module(item)))
 
     def rank(item: pytest.Item) -> int:
-        module = _module(item)
-        return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+        group = _group(item)
+        return LONGEST_FIRST.index(group) if group in LONGEST_FIRST else len(LONGEST_FIRST)
 
-    items.sort(key=rank)  # stable: within a module, and among the rest, the collected order stays
+    items.sort(key=rank)  # stable: within a group, and among the rest, the collected order stays

@@ -30,11 +30,23 @@ class Shared:
 
 
 SHARED: dict[str, Shared] = {
-    # uv and build churn, stock against exported, with an edit: run as two shards and merged.
+    # pyo3-ext through the three isolating frontends, both pyo3 lines, stock, the patch set and
+    # either half of it: the warm rebuild each one gives.
+    "matrix": Shared(
+        {
+            "frontend": "pip-venv,build,uv",
+            "strategy": "stock,frontend-patch,frontend-patch-stock-pyo3,pyo3-patch-stock-frontend",
+            "sample": "pyo3-ext",
+            "pyo3": "0.29.2,0.28.3",
+            "scenario": "warm",
+        }
+    ),
+    # uv and build with PYO3_BASE_PYTHON exported (stock's cells are the matrix's), with an
+    # edit: run as two shards and merged.
     "churn": Shared(
         {
             "frontend": "uv,build",
-            "strategy": "stock,exported",
+            "strategy": "exported",
             "sample": "pyo3-ext",
             "scenario": "warm,incremental",
         },

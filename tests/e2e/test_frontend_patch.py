@@ -2,25 +2,23 @@
 rebuild recompiles nothing; with stock pyo3 it still churns (the consumer side is needed), and a
 base-aware pyo3 under stock frontends behaves exactly as stock (no breakage, no speed-up)."""
 
-from pathlib import Path
-
 import pytest
 
 from harness.model.results import BuildRecord, CellResult
-from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+from tests.e2e.harness_run import Run, assert_every_wheel_works
+from tests.e2e.pool import SHARED, Pool
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("matrix")]
 
-FRONTENDS = ("pip-venv", "build", "uv")
-VERSIONS = ("0.29.2", "0.28.3")
-STRATEGIES = ("stock", "frontend-patch", "frontend-patch-stock-pyo3", "pyo3-patch-stock-frontend")
+OPTIONS = SHARED["matrix"].options  # the run, shared with test_uv_and_build_churn (tests/e2e/pool.py)
+FRONTENDS = tuple(OPTIONS["frontend"].split(","))
+VERSIONS = tuple(OPTIONS["pyo3"].split(","))
+STRATEGIES = tuple(OPTIONS["strategy"].split(","))
 
 
 @pytest.fixture(scope="module")
-def run(module_dir: Path) -> Run:
-    args = ["--frontend", ",".join(FRONTENDS), "--sample", "pyo3-ext", "--pyo3", ",".join(VERSIONS)]
-    args += ["--strategy", ",".join(STRATEGIES), "--scenario", "warm"]
-    return run_harness(args, module_dir)
+def run(pool: Pool) -> Run:
+    return pool.run("matrix")
 
 
 def warm(

@@ -11,7 +11,7 @@ from harness.run.selection import Selection
 from tests.e2e.harness_run import Run, assert_every_wheel_works
 from tests.e2e.pool import SHARED, Pool
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("churn")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("matrix")]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_shards_cover_the_selection_exactly_once_round_robin(runs: dict[str, Run
     first, second = runs["1/2"].result, runs["2/2"].result
     ids = {name: [c.id for c in runs[name].result.cells] for name in ("1/2", "2/2")}
     everything = _canonical_ids()
-    assert len(everything) == 4
+    assert len(everything) == 2
     assert not set(ids["1/2"]) & set(ids["2/2"]), "no cell in both shards"
     assert ids["1/2"] == everything[0::2] and ids["2/2"] == everything[1::2], "round-robin"
     assert first.shard is not None and second.shard is not None
@@ -55,8 +55,7 @@ def test_each_shard_measures_its_cells_warm_rebuild(runs: dict[str, Run]) -> Non
     for cell in (c for key in ("1/2", "2/2") for c in runs[key].result.cells):
         warm = cell.build("warm")
         assert warm is not None
-        expected = ["pyo3-ffi", "pyo3", "pyo3-ext"] if cell.strategy == "stock" else []
-        assert warm.rebuilt == expected, cell.id
+        assert warm.rebuilt == [], cell.id  # PYO3_BASE_PYTHON exported: nothing churns
 
 
 def test_report_merges_the_shards_into_the_whole_selection(runs: dict[str, Run]) -> None:

@@ -3,16 +3,21 @@ rebuild, and exporting PYO3_BASE_PYTHON to a base-aware pyo3 stops it."""
 
 import pytest
 
-from tests.e2e.harness_run import Run, assert_every_wheel_works
+from harness.pins import load_pins
+from harness.report.markdown import render
+from tests.e2e.harness_run import Run, assert_every_wheel_works, joined
 from tests.e2e.pool import Pool
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("churn")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("matrix")]
 
 
 @pytest.fixture(scope="module")
 def run(pool: Pool) -> Run:
-    # uv,build x stock,exported x pyo3-ext, cold, warm and incremental: two shards, merged.
-    return pool.run("churn")
+    # uv,build x exported x pyo3-ext, warm and incremental (two shards, merged), and the same
+    # frontends' stock cells on the default pyo3 from the matrix (tests/e2e/pool.py).
+    default = load_pins().pyo3_versions[0]
+    stock = [pool.run("matrix").cell(f, "stock", "pyo3-ext", pyo3=default) for f in ("uv", "build")]
+    return joined(pool.run("churn"), *stock)
 
 
 def test_run_succeeds_and_every_wheel_works(run: Run) -> None:
@@ -49,7 +54,8 @@ def test_incremental_recompiles_only_the_extension(run: Run, frontend: str) -> N
 
 
 def test_report_explains_the_churn_in_words(run: Run) -> None:
-    report = (run.out / "report.md").read_text()
+    assert (run.out / "report.md").exists(), "the merge of the shards wrote its report"
+    report = render(run.result)
     assert "PYO3_PYTHON changed: .../builds-v0/.tmp" in report
     assert "nothing recompiled" in report
     assert run.result.timing["build"] > 0 and run.result.timing["overhead"] >= 0
