@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def run(module_dir: Path) -> Run:
-    args = ["--frontend", "pip", "--strategy", "stock,exported", "--sample", "pyo3-ext"]
+    args = ["--frontend", "pip", "--strategy", "stock,exported,frontend-patch", "--sample", "pyo3-ext"]
     return run_harness([*args, "--scenario", "warm,other-venv"], module_dir)
 
 
@@ -39,3 +39,16 @@ def test_stock_pip_from_another_venv_recompiles_the_chain(run: Run) -> None:
 def test_exported_pip_from_another_venv_recompiles_nothing(run: Run) -> None:
     other = run.build("pip", "exported", "pyo3-ext", "other-venv")
     assert (other.rebuilt, other.causes) == ([], [])
+
+
+def test_the_patched_pip_exports_nothing_in_its_default_isolation(run: Run) -> None:
+    """The pip series exports PYO3_BASE_PYTHON only under --use-feature=venv-isolation: in the
+    default isolation the patched pip behaves as stock does, from another venv too."""
+    cell = run.cell("pip", "frontend-patch", "pyo3-ext")
+    assert cell.frontend_patch and "patches/" in cell.frontend_source, "the patched pip was measured"
+    assert run.build("pip", "frontend-patch", "pyo3-ext", "warm").rebuilt == []
+    other = run.build("pip", "frontend-patch", "pyo3-ext", "other-venv")
+    stock = run.build("pip", "stock", "pyo3-ext", "other-venv")
+    assert set(other.rebuilt) == set(stock.rebuilt) and "pyo3-ffi" in other.rebuilt
+    [root] = [c for c in other.causes if c.kind != "dep"]
+    assert (root.unit, root.var) == ("pyo3-ffi", "PYO3_PYTHON"), "the base was not exported"
