@@ -23,31 +23,29 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Pool:
     return Pool((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-runs")
 
 
-# The groups that take longest (the shared matrix, the patch set and its readers, a chain of
-# upstream test suites, the edit loop), started first so that two workers finish together
-# instead of one running the longest group alone at the end.
-LONGEST_FIRST = ("matrix", "patch-set", "test_patches_check", "test_edit_loop")
+# `make test` hands whole modules to the two workers (--dist loadfile), in this order. The modules
+# that build the shared runs (tests/e2e/pool.py) and the longest ones start first, so that the
+# two workers finish together; the modules that only read shared runs start last, when those
+# runs are built (a reader started earlier waits for the run under its lock).
+FIRST = (
+    "test_frontend_patch",
+    "test_patch_set",
+    "test_patches_check",
+    "test_edit_loop",
+    "test_patch_cffi_and_backends",
+)
+LAST = ("test_decision_safety", "test_decision_requirements", "test_shards", "test_uv_and_build_churn")
 
 
 def _module(item: pytest.Item) -> str:
     return item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
 
 
-def _group(item: pytest.Item) -> str:
-    mark = item.get_closest_marker("xdist_group")
-    return str(mark.args[0]) if mark is not None else _module(item)
-
-
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # `--dist loadgroup` sends a group to one worker: a module is a group unless it names the
-    # shared run it reads (``xdist_group``), so the readers of one run share that worker.
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(_module(item)))
-
     def rank(item: pytest.Item) -> int:
-        group = _group(item)
-        return LONGEST_FIRST.index(group) if group in LONGEST_FIRST else len(LONGEST_FIRST)
+        module = _module(item)
+        if module in FIRST:
+            return FIRST.index(module)
+        return len(FIRST) + 1 + LAST.index(module) if module in LAST else len(FIRST)
 
-    items.sort(key=rank)  # stable: within a group, and among the rest, the collected order stays
+    items.sort(key=rank)  # stable: within a module, and among the rest, the collected order stays

@@ -11,7 +11,7 @@ from harness.pins import load_pins
 from tests.e2e.harness_run import Run, joined, run_harness
 from tests.e2e.pool import Pool
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("patch-set")]
+pytestmark = pytest.mark.e2e
 
 HAZARDS = ("config-executable", "pyo3-python")
 SAMPLES = ("cffi-style", *(f"hazard:{v}" for v in HAZARDS))

@@ -10,7 +10,7 @@ from harness.report.markdown import render
 from tests.e2e.harness_run import Run, joined, run_harness
 from tests.e2e.pool import Pool
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("patch-set")]
+pytestmark = pytest.mark.e2e
 
 STRATEGIES = ("config-file", "frontend-patch", "maturin-base-python", "env-dir")
 

@@ -8,7 +8,7 @@ from harness.model.results import BuildRecord, CellResult
 from tests.e2e.harness_run import Run, assert_every_wheel_works
 from tests.e2e.pool import SHARED, Pool
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("matrix")]
+pytestmark = pytest.mark.e2e
 
 OPTIONS = SHARED["matrix"].options  # the run, shared with test_uv_and_build_churn (tests/e2e/pool.py)
 FRONTENDS = tuple(OPTIONS["frontend"].split(","))

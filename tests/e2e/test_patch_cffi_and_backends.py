@@ -8,7 +8,7 @@ import pytest
 from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
 from tests.e2e.pool import Pool
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("patch-set")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

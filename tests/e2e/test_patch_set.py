@@ -10,7 +10,7 @@ from harness.model.results import CellResult
 from tests.e2e.harness_run import Run
 from tests.e2e.pool import SHARED, Pool
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("patch-set")]
+pytestmark = pytest.mark.e2e
 
 VERSIONS = tuple(SHARED["patch-set"].options["pyo3"].split(","))
 SAMPLES = tuple(SHARED["patch-set"].options["sample"].split(","))

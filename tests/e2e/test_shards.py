@@ -11,7 +11,7 @@ from harness.run.selection import Selection
 from tests.e2e.harness_run import Run, assert_every_wheel_works
 from tests.e2e.pool import SHARED, Pool
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("matrix")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

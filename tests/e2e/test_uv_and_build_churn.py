@@ -8,7 +8,7 @@ from harness.report.markdown import render
 from tests.e2e.harness_run import Run, assert_every_wheel_works, joined
 from tests.e2e.pool import Pool
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("matrix")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
