@@ -25,7 +25,7 @@ test: $(VENV)/.installed
 	@# The one-time installs every end-to-end test shares (uv and maturin compiled from source,
 	@# the wheelhouses, pyo3 sources), as a step of their own: never inside a test's timeout.
 	$(BIN)/pyo3-harness prepare --strategy all --sample all --pyo3 all --scenario all
-	$(BIN)/pytest -n auto --dist loadfile tests/e2e; rc=$$?; \
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder tests/e2e; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo 'pytest collected no end-to-end tests' >&2; exit 1; fi; exit $$rc
 
 unit: $(VENV)/.installed

@@ -23,7 +23,8 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Pool:
     return Pool((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-runs")
 
 
-# `make test` hands whole modules to the two workers (--dist loadfile), in this order. The modules
+# `make test` hands whole modules to the two workers (--dist loadfile) in this order (with
+# --no-loadscope-reorder: xdist would otherwise start the modules with the most tests first). The modules
 # that build the shared runs (tests/e2e/pool.py) and the longest ones start first, so that the
 # two workers finish together; the modules that only read shared runs start last, when those
 # runs are built (a reader started earlier waits for the run under its lock).
