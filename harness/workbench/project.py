@@ -51,7 +51,8 @@ def resolve_project(text: str, cache: Cache) -> Path:
         fresh = not has_sdist(cache, name, version)
         try:
             root = sdist(cache, name, version)
-            project_sample(root)  # refused input leaves nothing behind: not even its download
+            if fresh:  # checked now, so refused input leaves nothing behind, not even its download
+                project_sample(root)
         except HarnessError as exc:
             if fresh:
                 forget_sdist(cache, name, version)
