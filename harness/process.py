@@ -52,6 +52,27 @@ def clean_environment(environ: Mapping[str, str], platform: str = sys.platform) 
     return cleaned
 
 
+# Inherited variables that change what cargo compiles or how (optimisation, flags, jobs, a
+# wrapper). They are passed through to the builds being measured, so a run records them and its
+# commands repeat them; a tool the harness compiles for its cache is built without them.
+_SETTING_PREFIXES = ("CARGO_PROFILE_", "CARGO_BUILD_", "CARGO_UNSTABLE_")
+_SETTINGS = frozenset(
+    {
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_INCREMENTAL",
+        "RUSTC",
+        "RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+    }
+)
+
+
+def compile_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """The cargo and rustc settings in ``env``, by name."""
+    return {k: env[k] for k in sorted(env) if k in _SETTINGS or k.startswith(_SETTING_PREFIXES)}
+
+
 @dataclass(frozen=True)
 class Completed:
     returncode: int

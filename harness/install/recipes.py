@@ -17,7 +17,7 @@ from pathlib import Path
 from harness import _toml as toml
 from harness.errors import HarnessError
 from harness.install.patches import patches_root
-from harness.process import run
+from harness.process import compile_settings, run
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,8 @@ def build_with(
     command = [c.replace("{outdir}", str(outdir)) for c in recipe.command]
     if python is not None and command and command[0] == "python":
         command[0] = str(python)
-    build_env = {**env, **recipe.env}
+    # A cached tool is the same whoever compiled it: none of the caller's cargo settings.
+    build_env = {**{k: v for k, v in env.items() if k not in compile_settings(env)}, **recipe.env}
     if target_dir is not None:
         build_env["CARGO_TARGET_DIR"] = str(target_dir)
     start = time.monotonic()

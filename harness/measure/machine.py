@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.model.provenance import Machine, Toolchain
-from harness.process import run
+from harness.process import compile_settings, run
 
 
 def _memory_gib() -> float | None:
@@ -40,4 +40,5 @@ def toolchain(env: Mapping[str, str]) -> Toolchain:
     return Toolchain(
         rustc=tool_version(["rustc", "--version"], env),
         cargo=tool_version(["cargo", "--version"], env),
+        settings=compile_settings(env),
     )

@@ -48,13 +48,20 @@ class Machine:
 class Toolchain:
     rustc: str | None = None  # its --version line; None when it gave none
     cargo: str | None = None
+    # Cargo and rustc settings the environment passed to every build (CARGO_PROFILE_*, RUSTFLAGS,
+    # ...): they change what is compiled and how long it takes. None in a merged file whose
+    # sources had different ones.
+    settings: dict[str, str] | None = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Toolchain:
         return cls(**_strict(cls, data, "toolchain"))
 
     def to_json(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        if data["settings"] == {}:
+            del data["settings"]  # no settings: the file reads as one written before they were recorded
+        return data
 
 
 @dataclass(frozen=True)

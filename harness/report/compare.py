@@ -37,6 +37,7 @@ class ScenarioChange:
     scenario: str
     before: ScenarioStats | None  # None: the baseline did not run this scenario
     after: ScenarioStats | None  # None: this run did not
+    timed: bool = True  # False: the runs compiled with other cargo settings, so times differ by design
 
     @property
     def units_delta(self) -> int | None:
@@ -57,7 +58,7 @@ class ScenarioChange:
 
     @property
     def seconds_delta(self) -> float | None:
-        if self.before is None or self.after is None:
+        if self.before is None or self.after is None or not self.timed:
             return None
         before, after = self._times(self.before), self._times(self.after)
         if not before or not after:
@@ -137,6 +138,7 @@ class Comparison:
     cells: tuple[CellChange, ...]
     added: tuple[str, ...]  # cell ids only in this run
     removed: tuple[str, ...]  # cell ids only in the baseline
+    untimed: str | None = None  # why times are not compared (the cargo settings differ)
 
     @property
     def regressions(self) -> list[str]:
@@ -159,13 +161,14 @@ def _scenarios(before: CellResult, after: CellResult) -> list[str]:
 def compare(baseline: RunResult, current: RunResult, name: str) -> Comparison:
     old = {c.id: c for c in baseline.cells}
     new = {c.id: c for c in current.cells}
+    untimed = _settings_differ(baseline, current)
     changes = []
     for cell_id, after in new.items():
         before = old.get(cell_id)
         if before is None:
             continue
         scenarios = tuple(
-            ScenarioChange(s, scenario_stats(before, s), scenario_stats(after, s))
+            ScenarioChange(s, scenario_stats(before, s), scenario_stats(after, s), timed=untimed is None)
             for s in _scenarios(before, after)
         )
         failed = after.error.splitlines()[0] if after.error and not before.error else None
@@ -175,6 +178,23 @@ def compare(baseline: RunResult, current: RunResult, name: str) -> Comparison:
         cells=tuple(changes),
         added=tuple(i for i in new if i not in old),
         removed=tuple(i for i in old if i not in new),
+        untimed=untimed,
+    )
+
+
+def _settings_differ(baseline: RunResult, current: RunResult) -> str | None:
+    before, after = baseline.toolchain.settings, current.toolchain.settings
+    if before is not None and before == after:
+        return None
+
+    def said(settings: dict[str, str] | None) -> str:
+        if settings is None:
+            return "differing between its sources"
+        return " ".join(f"{k}={v}" for k, v in settings.items()) or "none"
+
+    return (
+        f"The two runs compiled with different cargo settings (baseline: {said(before)}; now: "
+        f"{said(after)}), so their times are not compared; crate counts still are."
     )
 
 

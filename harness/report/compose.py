@@ -65,6 +65,8 @@ def _overview(result: RunResult) -> Section:
 
 def comparison_section(comparison: Comparison) -> Section:
     blocks: list[Block] = [Prose(marked(NOISE_RULE))]
+    if comparison.untimed:
+        blocks.append(Prose((Span(comparison.untimed, "warn"),)))
     regressions = comparison.regressions
     if regressions:
         blocks.append(Prose((Span(f"{len(regressions)} regression(s)", "regression"), Span(":"))))

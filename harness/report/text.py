@@ -26,9 +26,16 @@ CHARTS_NOTE = (
 
 def measured_on(toolchain: Toolchain, python: RunPython, machine: Machine) -> str:
     return (
-        f"Toolchain: {toolchain.rustc}; {toolchain.cargo}. Python: {python.version} "
+        f"Toolchain: {toolchain.rustc}; {toolchain.cargo}{_settings(toolchain)}. Python: {python.version} "
         f"({python.base_executable}). Machine: {machine.platform}, {machine.cpus} CPUs."
     )
+
+
+def _settings(toolchain: Toolchain) -> str:
+    if toolchain.settings is None:
+        return "; cargo settings differ between the sources"
+    given = " ".join(f"{name}={value}" for name, value in toolchain.settings.items())
+    return f"; every build with {given}" if given else ""
 
 
 def source_line(source: Source) -> tuple[str, str, str]:

@@ -20,7 +20,7 @@ from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
 from harness.model.progress import BuildDone, BuildStarted, CellFailed, Note, Progress
 from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRecord, CellResult
 from harness.model.scenarios import Scenario
-from harness.process import Completed
+from harness.process import Completed, compile_settings
 from harness.run.cellrun import CellRun
 from harness.run.context import Context
 from harness.run.plan import BuildPlan, plan
@@ -199,7 +199,7 @@ def _new_result(ctx: Context, cell: Cell) -> CellResult:
         variant=sample.variant,
         pyo3=cell.pyo3,
         pyo3_support="",
-        reproduce=cell.reproduce(),
+        reproduce=cell.reproduce(compile_settings(ctx.base_env)),
         upstream=cell.strategy.upstream,
         isolated=cell.strategy.isolated,
     )

@@ -49,8 +49,9 @@ class Cell:
         sample = self.sample.spec.replace(":", "-")
         return f"{frontend}--{self.strategy.name}--{sample}--pyo3-{self.pyo3}"
 
-    def reproduce(self) -> str:
-        """The command that runs this cell again, shell-quoted, portable where the input was."""
+    def reproduce(self, settings: Mapping[str, str] | None = None) -> str:
+        """The command that runs this cell again, shell-quoted, portable where the input was;
+        prefixed with the cargo ``settings`` the run's environment gave its builds."""
         if self.project:
             where = ["--project", self.project_spec or str(self.project)]
         else:
@@ -58,7 +59,8 @@ class Cell:
         args = ["--frontend", str(self.frontend), "--strategy", self.strategy.name, *where]
         args += ["--scenario", ",".join(s.name for s in self.scenarios)]
         args += ["--repeat", str(self.repeat)] if self.repeat > 1 else []
-        return shlex.join(["pyo3-harness", "run", *args])
+        assigned = [f"{name}={value}" for name, value in (settings or {}).items()]
+        return shlex.join([*assigned, "pyo3-harness", "run", *args])
 
     def attempts(self, scenario: Scenario) -> int:
         return self.repeat if scenario.repeated else 1

@@ -62,6 +62,15 @@ SHARED: dict[str, Shared] = {
             "scenario": "warm,switch-python",
         }
     ),
+    # The other samples through uv, stock and with PYO3_BASE_PYTHON exported.
+    "samples": Shared(
+        {
+            "frontend": "uv",
+            "strategy": "stock,exported",
+            "sample": "cffi-style:legacy,cffi-style:base-aware,pyo3-ext-abi3,setuptools-rust-ext",
+            "scenario": "warm",
+        }
+    ),
     # Patched frontends with the cryptography-style sample's two keyings.
     "patched-cffi": Shared(
         {

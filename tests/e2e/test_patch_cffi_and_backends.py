@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+from harness.pins import load_pins
+from tests.e2e.harness_run import Run, assert_every_wheel_works, joined, run_harness
 from tests.e2e.pool import Pool
 
 pytestmark = pytest.mark.e2e
+
+DEFAULT = load_pins().pyo3_versions[0]
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +21,21 @@ def cffi(pool: Pool) -> Run:
 
 
 @pytest.fixture(scope="module")
-def backends(module_dir: Path) -> Run:
-    args = ["--frontend", "uv", "--strategy", "stock,backend-patch,frontend-patch"]
-    args += ["--sample", "pyo3-ext,setuptools-rust-ext", "--scenario", "warm"]
-    return run_harness(args, module_dir)
+def backends(module_dir: Path, pool: Pool) -> Run:
+    """uv x stock,backend-patch,frontend-patch x pyo3-ext,setuptools-rust-ext, warm: the cells no
+    shared run has are built here."""
+    warm = ["--frontend", "uv", "--pyo3", DEFAULT, "--scenario", "warm"]
+    mine = run_harness(
+        [*warm, "--strategy", "backend-patch,frontend-patch", "--sample", "setuptools-rust-ext"],
+        module_dir / "a",
+    )
+    more = run_harness([*warm, "--strategy", "backend-patch", "--sample", "pyo3-ext"], module_dir / "b")
+    matrix = pool.run("matrix")
+    shared = [matrix.cell("uv", s, "pyo3-ext", pyo3=DEFAULT) for s in ("stock", "frontend-patch")]
+    shared.append(pool.run("samples").cell("uv", "stock", "setuptools-rust-ext"))
+    if mine.returncode != 0:
+        return mine
+    return joined(more, *mine.result.cells, *shared)
 
 
 def roots(run: Run, frontend: str, strategy: str, sample: str, variant: str | None = None) -> list[str]:

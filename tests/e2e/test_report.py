@@ -13,6 +13,7 @@ import pytest
 
 from harness.report.stats import scenario_stats
 from tests.browser import BLUE, CAUSE_RGB, bars, screenshot
+from tests.e2e.conftest import SUITE_SETTINGS
 from tests.e2e.harness_run import REPO, Run, assert_every_wheel_works, read_checked, run_harness
 
 pytestmark = pytest.mark.e2e
@@ -45,6 +46,13 @@ def test_each_warm_build_ran_twice_and_every_wheel_works(run: Run) -> None:
         assert (logs / "warm.log").exists() and (logs / "warm.attempt1.log").exists()
         assert (logs / "warm.attempt1.fingerprints.json").exists()
         assert cell.reproduce.endswith("--scenario cold,warm --repeat 2")
+
+
+def test_the_suites_cargo_settings_are_recorded_and_repeated(run: Run) -> None:
+    assert run.result.toolchain.settings == SUITE_SETTINGS
+    [cell] = run.result.cells
+    assert cell.reproduce.startswith("CARGO_PROFILE_RELEASE_OPT_LEVEL=0 pyo3-harness run ")
+    assert "every build with CARGO_PROFILE_RELEASE_OPT_LEVEL=0" in (run.out / "report.md").read_text()
 
 
 def test_repeat_statistics_are_reported(run: Run) -> None:

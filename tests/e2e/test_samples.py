@@ -1,20 +1,16 @@
 """The other samples through uv: cryptography-style cffi keying, abi3, setuptools-rust."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.harness_run import Run, assert_every_wheel_works, run_harness
+from tests.e2e.harness_run import Run, assert_every_wheel_works
+from tests.e2e.pool import Pool
 
 pytestmark = pytest.mark.e2e
 
-SAMPLES = "cffi-style:legacy,cffi-style:base-aware,pyo3-ext-abi3,setuptools-rust-ext"
-
 
 @pytest.fixture(scope="module")
-def run(module_dir: Path) -> Run:
-    args = ["--frontend", "uv", "--strategy", "stock,exported", "--sample", SAMPLES]
-    return run_harness([*args, "--scenario", "warm"], module_dir)
+def run(pool: Pool) -> Run:
+    return pool.run("samples")  # uv x stock,exported x the four samples, warm (tests/e2e/pool.py)
 
 
 def test_every_wheel_imports_and_works(run: Run) -> None:

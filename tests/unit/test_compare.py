@@ -1,6 +1,7 @@
 """Comparing a run with a baseline (`report --compare`), fed with results recorded from real runs."""
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 
@@ -182,3 +183,18 @@ def test_wall_time_decides_when_one_run_lacks_cargo_time(repeated: RunResult) ->
     warm = [s for c in comparison.cells for s in c.scenarios if s.scenario == "warm"]
     assert all(s.clock == "wall" for s in warm)
     assert any("slower by wall time" in line for line in comparison.regressions)
+
+
+def test_runs_compiled_with_other_cargo_settings_compare_crates_not_times(repeated: RunResult) -> None:
+    faster = copy.deepcopy(_broken_exported(repeated))
+    faster.toolchain = dataclasses.replace(
+        faster.toolchain, settings={"CARGO_PROFILE_RELEASE_OPT_LEVEL": "0"}
+    )
+    comparison = compare(repeated, faster, "baseline.json")
+    assert comparison.untimed is not None
+    assert "baseline: none; now: CARGO_PROFILE_RELEASE_OPT_LEVEL=0" in comparison.untimed
+    [cell] = [c for c in comparison.cells if c.regressed]
+    warm = next(s for s in cell.scenarios if s.scenario == "warm")
+    assert warm.regressions == ("3 more crate(s) recompiled",), "the crates still count, the seconds not"
+    assert comparison.untimed in section(comparison_section(comparison))
+    assert compare(repeated, repeated, "b.json").untimed is None

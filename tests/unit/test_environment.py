@@ -5,7 +5,7 @@ import pytest
 from harness.install.envs import Interpreter, PythonEnv
 from harness.install.frontends import FRONTENDS, BuildOptions, BuildPaths, Installed
 from harness.pins import load_pins
-from harness.process import clean_environment
+from harness.process import clean_environment, compile_settings
 from harness.workbench.strategies import STRATEGIES, StrategyContext
 
 INTERPRETER = Interpreter(
@@ -176,3 +176,21 @@ def test_uv_extra_build_variables_writes_a_fixed_setting(tmp_path: Path) -> None
     assert (
         text == '[extra-build-variables]\n"pyo3-ext" = { PYO3_BASE_PYTHON = "/usr/local/bin/python3.11" }\n'
     )
+
+
+def test_cargo_settings_are_passed_through_and_named() -> None:
+    environ = {
+        "PATH": "/usr/bin",
+        "CARGO_HOME": "/c",
+        "CARGO_PROFILE_RELEASE_OPT_LEVEL": "0",
+        "CARGO_BUILD_JOBS": "1",
+        "RUSTFLAGS": "-C debuginfo=0",
+        "CARGO_TARGET_DIR": "/t",
+    }
+    kept = clean_environment(environ)
+    assert compile_settings(kept) == {
+        "CARGO_BUILD_JOBS": "1",
+        "CARGO_PROFILE_RELEASE_OPT_LEVEL": "0",
+        "RUSTFLAGS": "-C debuginfo=0",
+    }
+    assert compile_settings({"PATH": "/usr/bin", "CARGO_HOME": "/c"}) == {}

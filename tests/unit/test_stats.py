@@ -131,3 +131,8 @@ def test_reproduce_lines_are_shell_quoted_and_portable(tmp_path: Path) -> None:
     assert "--project rpds-py==2026.9.1 " in cell.reproduce(), "NAME==VERSION, not the cache path"
     local = replace(cell, project_spec=str(project))
     assert f"--project '{project}'" in local.reproduce()  # a path with a space survives copy-paste
+    settings = {"CARGO_PROFILE_RELEASE_OPT_LEVEL": "0", "RUSTFLAGS": "-C target-cpu=native"}
+    again = cell.reproduce(settings)
+    assert again.startswith(
+        "CARGO_PROFILE_RELEASE_OPT_LEVEL=0 'RUSTFLAGS=-C target-cpu=native' pyo3-harness run "
+    )
