@@ -101,21 +101,48 @@ def check_given(given: str, primary: Interpreter, env: Mapping[str, str]) -> Int
     return found
 
 
+# Minor versions tried, in order, for a switch that leaves the primary's version: a wheel built
+# from the wrong config then fails to import or misreports, where one of the same version works.
+OTHER_MINORS = ("3.13", "3.12", "3.14", "3.11", "3.10")
+
+
+def _minor(interpreter: Interpreter) -> str:
+    return ".".join(interpreter.version.split(".")[:2])
+
+
+def _found_here(primary: Interpreter, env: Mapping[str, str]) -> list[Interpreter]:
+    """Every CPython here of the primary's threading whose base is not the primary's, those of
+    another minor version first."""
+    paths = [Path(p) for p in _candidates(env)]
+    for minor in OTHER_MINORS:
+        paths += version_candidates(minor, primary.gil_disabled, env)
+    found: dict[str, Interpreter] = {}
+    for path in dict.fromkeys(paths):
+        try:
+            interpreter = probe(str(path), env)
+        except HarnessError:
+            continue  # a shim for a version it does not serve
+        kind = interpreter.implementation == primary.implementation
+        if kind and interpreter.gil_disabled == primary.gil_disabled and not _same(interpreter, primary):
+            found.setdefault(os.path.realpath(interpreter.base_executable), interpreter)
+    return sorted(found.values(), key=lambda i: _minor(i) == _minor(primary))
+
+
 def second_interpreter(
     primary: Interpreter, env: Mapping[str, str], *, given: str | None, log: Path
 ) -> Interpreter:
-    """``given`` (``--switch-python``), else another base interpreter found or installed here."""
+    """``given`` (``--switch-python``), else another base interpreter found (or, as root on
+    Debian, installed) here: one of another minor version when there is one."""
     if given:
         return check_given(given, primary, env)
     for attempt in range(2):
-        for path in _candidates(env):
-            found = probe(path, env)
-            if not _same(found, primary) and found.implementation == primary.implementation:
-                return found
+        found = _found_here(primary, env)
+        if found:
+            return found[0]
         if attempt == 0 and not _apt_install(env, log):
             break
     raise HarnessError(
         f"the {SWITCHING.name} scenario needs a second CPython whose base interpreter differs from "
-        f"{primary.base_executable}; none found among {', '.join(CANDIDATES)}. Install one "
-        "(Debian: apt-get install python3) or name it with --switch-python PATH"
+        f"{primary.base_executable}; none found among {', '.join(CANDIDATES)} or pyenv's versions. "
+        "Install one (Debian: apt-get install python3) or name it with --switch-python"
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.measure.compiled_for import described, mismatch
 from harness.measure.resolved_config import differences
 from harness.model.results import BuildRecord, CellResult, CheckLabel, Verdict
 from harness.model.scenarios import SCENARIOS
@@ -147,10 +148,25 @@ def _wheel(evidence: Evidence) -> Verdict | None:
     return Verdict("wheel", "pass", f"tags {tags} fit, and every wheel imported and worked")
 
 
+def _target(evidence: Evidence) -> Verdict | None:
+    """Every wheel's pyo3 chain was compiled for the interpreter its tags name: read from the
+    config pyo3-ffi's build exported (cargo's records), not from whether the wheel imports."""
+    judged = [(b, b.compiled_for, b.wheel) for b in evidence.builds if b.compiled_for and b.wheel]
+    if not judged:
+        return None
+    for build, config, wheel in judged:
+        wrong = mismatch(config, wheel.file)
+        if wrong:
+            return Verdict("target", "fail", f"{build.scenario}: {wrong}")
+    shown = sorted({described(config) for _, config, _ in judged})
+    return Verdict("target", "pass", f"compiled for {', '.join(shown)}, as every wheel's tags say")
+
+
 SAFETY_CHECKS: tuple[SafetyCheck, ...] = (
     SafetyCheck("isolation", "Isolation kept", _isolation),
     SafetyCheck("requirements", "Build requirements reachable", _requirements),
     SafetyCheck("stale", "No stale cache", _stale),
+    SafetyCheck("target", "Compiled for its interpreter", _target),
     SafetyCheck("wheel", "Wheel correct", _wheel),
 )
 

@@ -99,6 +99,9 @@ class BuildRecord:
     # pyo3 build was resolved from, and what pyo3 resolves from the same inputs for the new one.
     pyo3_config: dict[str, str] | None = None
     pyo3_config_now: dict[str, str] | None = None
+    # What the pyo3 chain in this build's target dir was compiled for, from cargo's records
+    # (harness.measure.compiled_for); None: no target dir, no pyo3-ffi build, or not recorded.
+    compiled_for: dict[str, str] | None = None
 
     @property
     def wheel_ok(self) -> bool:
@@ -231,6 +234,8 @@ class RunResult:
             for build, record in zip(cell.builds, raw["builds"], strict=True):
                 record["causes"] = [c.to_json() for c in build.causes]
                 record["ok"] = build.ok  # for readers of files from before the status
+                if build.compiled_for is None:
+                    del record["compiled_for"]  # as files from before it was recorded read
             found.append(raw)
         return found
 

@@ -15,6 +15,7 @@ from harness.install.pyo3 import CONFIG_CRATE, Pyo3
 from harness.measure.cargo_log import compiled_from_log
 from harness.measure.cargo_time import cargo_seconds
 from harness.measure.causes import BuildDiff, diff
+from harness.measure.compiled_for import compiled_for
 from harness.measure.fingerprints import snapshot
 from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
 from harness.model.progress import BuildDone, BuildStarted, CellFailed, Note, Progress
@@ -137,6 +138,9 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
     )
     if built.stale_evidence and record.ok:
         _stale_evidence(cr, record, built)
+    if built.target is not None and record.ok:
+        with cr.ctx.timer.timing("measure"):
+            record.compiled_for = compiled_for(built.target)
     if built.check == "installed" and built.target_env is not None:
         edited = started if built.requires_fresh else None
         check_installed_project(cr, record, built.target_env, edited, built.stem, done.output)

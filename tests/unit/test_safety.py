@@ -103,7 +103,8 @@ def test_a_wheel_whose_tags_the_interpreter_does_not_accept_fails(safety: RunRes
 
 
 def test_the_run_records_every_check_with_its_label(safety: RunResult) -> None:
-    assert safety.safety_checks == catalogue()
+    # The fixture predates the "target" check: what it recorded is the catalogue less that one.
+    assert safety.safety_checks == [c for c in catalogue() if c.check != "target"]
     assert [c.check for c in catalogue()] == [c.name for c in SAFETY_CHECKS]
     assert len({c.label for c in catalogue()}) == len(SAFETY_CHECKS)
 
@@ -133,3 +134,24 @@ def test_a_projects_own_build_is_its_requirements_check(safety: RunResult) -> No
     assert verdict == Verdict("requirements", "fail", "cold: ModuleNotFoundError: No module named 'cffi'")
     known = replace(_evidence(safety, cell), imports_build_requirements=False)
     assert "requirements" not in [v.check for v in evaluate(known)]
+
+
+def test_a_chain_compiled_for_another_interpreter_than_its_wheel_fails_the_target_check(
+    safety: RunResult,
+) -> None:
+    """The recorded env-dir cell's config (real, pyo3-ffi's export), once as it was and once as
+    the v2 series with a base of another version resolves it: for 3.13, in a cp311 wheel."""
+    cell = copy.deepcopy(_cell(safety, "env-dir", "pyo3-ext"))
+    config = next(b.pyo3_config for b in cell.builds if b.pyo3_config)
+    assert config is not None
+    for build in cell.builds:
+        build.compiled_for = dict(config)
+    found = {v.check: v for v in evaluate(_evidence(safety, cell))}
+    assert found["target"].status == "pass" and found["target"].detail.startswith(
+        "compiled for CPython 3.11,"
+    )
+    cell.builds[-1].compiled_for = {**config, "version": "3.13", "target_abi": "CPython-gil_enabled-3.13"}
+    found = {v.check: v for v in evaluate(_evidence(safety, cell))}
+    assert found["target"].status == "fail"
+    assert "switch-python: compiled for CPython 3.13" in found["target"].detail
+    assert "tagged cp311-cp311" in found["target"].detail

@@ -71,3 +71,24 @@ def test_the_version_in_use_is_never_its_own_switch(tmp_path: Path) -> None:
     else:  # another install of the same version (Debian's /usr/bin): a real switch
         assert os.path.realpath(found.base_executable) != os.path.realpath(primary.base_executable)
         assert found.base_executable in {str(p) for p in version_candidates(major_minor, False, env)}
+
+
+def _runs(path: Path, env: dict[str, str]) -> Interpreter | None:
+    try:
+        return probe(str(path), env)
+    except HarnessError:  # a pyenv shim for a version it does not serve
+        return None
+
+
+def test_the_switch_leaves_the_primarys_minor_version_when_another_is_installed(tmp_path: Path) -> None:
+    env = clean_environment(os.environ)
+    primary = probe(sys.executable, env)
+    minor = ".".join(primary.version.split(".")[:2])
+    others = [p for m in ("3.10", "3.12", "3.13", "3.14") for p in version_candidates(m, False, env)]
+    other_minor = [i for p in others if (i := _runs(p, env)) and not i.version.startswith(f"{minor}.")]
+    found = second_interpreter(primary, env, given=None, log=tmp_path / "log")
+    assert os.path.realpath(found.base_executable) != os.path.realpath(primary.base_executable)
+    if other_minor:  # this machine has 3.12 and 3.13 under pyenv
+        assert not found.version.startswith(f"{minor}."), (
+            f"{found.version}, though {other_minor[0].version} is here"
+        )
