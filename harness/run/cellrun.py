@@ -54,6 +54,12 @@ class CellRun:
             switched=scenario is not None and scenario.switch_python,
         )
 
+    def wheelhouse_for(self, scenario: Scenario) -> Wheelhouse:
+        """The cell's wheelhouse, or the second interpreter's for a build on it."""
+        if scenario.switch_python:
+            return self.ctx.wheelhouse(patched_backend=self.strategy.backend_patch, switched=True)
+        return self.wheelhouse
+
     def strategy_context(self, installed: Installed) -> StrategyContext:
         needs = self.strategy.needs_config_file
         config = self.ctx.config_file(self.src, installed.interpreter, self.logs) if needs else None

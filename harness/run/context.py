@@ -130,9 +130,12 @@ class Context:
                 )
         return self._configs[key]
 
-    def wheelhouse(self, *, patched_backend: bool) -> Wheelhouse:
+    def wheelhouse(self, *, patched_backend: bool, switched: bool = False) -> Wheelhouse:
+        """The wheels builds and wheel checks install from: the second interpreter's own when
+        ``switched`` (a build requirement with compiled wheels, cffi, has one per version)."""
+        provisioner = self.switched() if switched else self.provisioner
         with self.timer.timing("setup"):
-            return self.provisioner.wheelhouse(patched_backend=patched_backend)
+            return provisioner.wheelhouse(patched_backend=patched_backend)
 
     def pyo3(self, version: str, base_support: bool) -> Pyo3:
         key = (version, base_support)

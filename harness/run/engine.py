@@ -113,7 +113,8 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
     shutil.rmtree(built.outdir, ignore_errors=True)
     built.outdir.mkdir(parents=True)
     source = _prepare(cr, built, installed)
-    paths = BuildPaths(source, built.outdir, cr.wheelhouse.path, cr.ctx.cache.uv_cache, built.target_env)
+    wheelhouse = cr.wheelhouse_for(built.scenario).path
+    paths = BuildPaths(source, built.outdir, wheelhouse, cr.ctx.cache.uv_cache, built.target_env)
     invocation = installed.frontend.invocation(installed, paths, built.options)
     added = {**invocation.env, **built.env}
     started = time.time()  # after the scenario's edit: what an installed module must be newer than

@@ -60,7 +60,7 @@ def check_built_wheel(cr: CellRun, record: BuildRecord, built: BuildPlan, output
                 wheel,
                 uv=ctx.tools.script("uv"),
                 python=built.base.executable,
-                wheelhouse=cr.wheelhouse.path,
+                wheelhouse=cr.wheelhouse_for(built.scenario).path,
                 check=cr.sample.check,
                 workdir=cr.workdir,
                 env=ctx.uv_env,
