@@ -18,7 +18,7 @@ from harness.files import write_atomic
 from harness.install.cache import Cache
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
 from harness.install.patch_check import Check, check_all
-from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, SWITCHING
+from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, SECOND_PYTHON
 from harness.pins import Pins
 from harness.process import clean_environment
 from harness.report.markdown import cells, table
@@ -97,10 +97,10 @@ def run(selection: Selection, settings: Settings, pins: Pins, command: list[str]
         print(f"pyo3-harness: leaving out {cell.id}: {reason}", file=sys.stderr)
     if not selection.cells():
         raise UsageError("no strategy in the selection applies to its frontends and samples (see above)")
-    if settings.switch_python and not any(s.switch_python for c in to_run for s in c.scenarios):
+    if settings.switch_python and not any(s.needs_second_python for c in to_run for s in c.scenarios):
         print(
-            f"pyo3-harness: note: --switch-python is used only by the {SWITCHING.name} scenario, "
-            "which this run does not include",
+            f"pyo3-harness: note: --switch-python is used only by the {', '.join(SECOND_PYTHON)} "
+            "scenarios, which this run does not include",
             file=sys.stderr,
         )
     result = execute(selection, settings, pins, command, ProgressPrinter(total=len(to_run)))

@@ -116,7 +116,8 @@ class Frontend(ABC):
         """Whether the scenario means anything through this frontend."""
         if scenario.needs_other_venv and not self.other_venv:
             return False
-        return not (scenario.sdist and self.installs)
+        # An installing frontend has no wheel to tag for another interpreter.
+        return not ((scenario.sdist or scenario.targets_second_python) and self.installs)
 
     def prepare_source(self, source: Path) -> None:  # noqa: B027 (a hook: most frontends need nothing)
         """Configure the work copy the way this frontend's users configure their projects."""

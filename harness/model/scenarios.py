@@ -33,12 +33,22 @@ class Scenario:
     sdist: bool = False
     # Rebuilds with the frontend on a second base interpreter (the stale-cache check).
     switch_python: bool = False
+    # The frontend stays on the first interpreter, but the backend is told to build for the
+    # second (maturin's --interpreter through MATURIN_PEP517_ARGS) while PYO3_BASE_PYTHON names the
+    # first's base: a base of another version than the target. The wheel is checked on the second.
+    targets_second_python: bool = False
+    backends: tuple[str, ...] | None = None  # the backends it means something for (None: all)
     # Starts as a CI job does: the target dir pruned, saved and restored as Swatinem/rust-cache
     # does, around a fresh checkout (new mtimes on every source file).
     ci_restore: bool = False
     columns: Columns = "both"
     always_shown: bool = False  # its columns appear even when no cell ran it
     headline: bool = False  # the rebuild the decision table and the root-cause column are about
+
+    @property
+    def needs_second_python(self) -> bool:
+        """Whether it needs the second base interpreter (``--switch-python``)."""
+        return self.switch_python or self.targets_second_python
 
     @property
     def repeated(self) -> bool:
@@ -116,6 +126,16 @@ SCENARIOS: Mapping[str, Scenario] = MappingProxyType(
                 "Other base python",
                 switch_python=True,
             ),
+            Scenario(
+                "base-mismatch",
+                "after warm, maturin is told to build for the second base interpreter (--interpreter "
+                "through MATURIN_PEP517_ARGS) while PYO3_BASE_PYTHON names the frontend's base, of "
+                "another version: right is a clear error, or a wheel compiled for the second",
+                "Base of another version",
+                short="Base≠",
+                targets_second_python=True,
+                backends=("maturin",),
+            ),
         )
     }
 )
@@ -125,6 +145,7 @@ DEFAULT_SCENARIOS = ("cold", "warm", "incremental")
 HEADLINE = next(s for s in SCENARIOS.values() if s.headline)
 FIRST = next(s for s in SCENARIOS.values() if s.wipes_target)
 SWITCHING = next(s for s in SCENARIOS.values() if s.switch_python)  # needs --switch-python's interpreter
+SECOND_PYTHON = tuple(s.name for s in SCENARIOS.values() if s.needs_second_python)
 
 
 def measures_churn(name: str) -> bool:

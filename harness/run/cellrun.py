@@ -54,9 +54,12 @@ class CellRun:
             switched=scenario is not None and scenario.switch_python,
         )
 
-    def wheelhouse_for(self, scenario: Scenario) -> Wheelhouse:
-        """The cell's wheelhouse, or the second interpreter's for a build on it."""
-        if scenario.switch_python:
+    def wheelhouse_for(self, scenario: Scenario, *, check: bool = False) -> Wheelhouse:
+        """The wheelhouse a build environment installs from: the cell's, or the second
+        interpreter's when the frontend runs there. With ``check``: the one for the interpreter
+        the wheel is checked on (the second's when the build targets it)."""
+        second = scenario.needs_second_python if check else scenario.switch_python
+        if second:
             return self.ctx.wheelhouse(patched_backend=self.strategy.backend_patch, switched=True)
         return self.wheelhouse
 

@@ -74,7 +74,8 @@ def _measured_run(
 
 
 def build_plan(cr: CellRun, scenario: Scenario, installed: Installed, attempt: int = 0) -> BuildPlan:
-    base = cr.ctx.switched().interpreter if scenario.switch_python else cr.ctx.interpreter
+    second = cr.ctx.switched().interpreter if scenario.needs_second_python else None
+    base = second if second is not None and scenario.switch_python else cr.ctx.interpreter
     context = cr.strategy_context(installed)
     return plan(
         scenario,
@@ -84,6 +85,7 @@ def build_plan(cr: CellRun, scenario: Scenario, installed: Installed, attempt: i
         strategy=cr.strategy,
         context=context,
         base=base,
+        second=second,
     )
 
 
@@ -278,6 +280,8 @@ def run_schedule(
     builds: list[BuildRecord] = []
     for scenario in cell.scenarios:
         if not cell.frontend.plugin.applies(scenario):
+            continue
+        if scenario.backends is not None and cell.sample.sample.backend not in scenario.backends:
             continue
         for attempt in range(cell.attempts(scenario)):
             if builds and not builds[-1].ok:

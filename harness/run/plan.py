@@ -7,6 +7,7 @@ alone, so the target dir, the source form and the environment are worked out onc
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,7 +41,8 @@ class Layout:
 class BuildPlan:
     scenario: Scenario
     attempt: int
-    base: Interpreter  # the base interpreter the frontend runs on; the wheel is checked there
+    base: Interpreter  # the base interpreter the frontend runs on
+    target_python: Interpreter  # the one the build is for: the wheel is checked there
     source: SourceForm
     # The target dir whose fingerprints are snapshotted around the build; None: cargo builds in
     # the frontend's temp dir, and what compiled is read from cargo's output.
@@ -78,6 +80,7 @@ def plan(
     strategy: Strategy,
     context: StrategyContext,
     base: Interpreter,
+    second: Interpreter | None = None,
 ) -> BuildPlan:
     """The build ``scenario`` makes of a cell, without running anything."""
     own_target = layout.crate_root / "target"
@@ -100,17 +103,27 @@ def plan(
     target_env = layout.workdir / f"env-{context.frontend_python.key}" if frontend.installs else None
     if target_env is not None:
         steps.append("make-target-env")
+    env = dict(strategy.environment(context))
+    target_python = base
+    if scenario.targets_second_python:
+        if second is None:
+            raise ValueError(f"{scenario.name} needs the second interpreter")
+        target_python = second
+        # As a user who exported the variable for one interpreter, then built for another.
+        env["PYO3_BASE_PYTHON"] = context.frontend_python.base_executable
+        env["MATURIN_PEP517_ARGS"] = shlex.join(["--interpreter", second.executable])
     return BuildPlan(
         scenario=scenario,
         attempt=attempt,
         base=base,
+        target_python=target_python,
         source=source,
         target=target,
         wipe=tuple(dict.fromkeys(t for t in (own_target, strategy_target) if t is not None)),
         cargo_target=strategy_target or own_target,
         manifest=layout.crate_root / "Cargo.toml",
         options=replace(strategy.options(context), sdist=scenario.sdist),
-        env=strategy.environment(context),
+        env=env,
         steps=tuple(steps),
         outdir=layout.workdir / "dist",
         target_env=target_env,

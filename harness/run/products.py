@@ -59,8 +59,8 @@ def check_built_wheel(cr: CellRun, record: BuildRecord, built: BuildPlan, output
             record.wheel = check_wheel(
                 wheel,
                 uv=ctx.tools.script("uv"),
-                python=built.base.executable,
-                wheelhouse=cr.wheelhouse_for(built.scenario).path,
+                python=built.target_python.executable,
+                wheelhouse=cr.wheelhouse_for(built.scenario, check=True).path,
                 check=cr.sample.check,
                 workdir=cr.workdir,
                 env=ctx.uv_env,

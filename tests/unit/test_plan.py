@@ -26,6 +26,7 @@ def planned(scenario: str, frontend: str = "build", strategy: str = "stock", att
         strategy=STRATEGIES[strategy],
         context=CONTEXT,
         base=SECOND if SCENARIOS[scenario].switch_python else FRONTEND_PYTHON,
+        second=SECOND if SCENARIOS[scenario].needs_second_python else None,
     )
 
 
@@ -76,6 +77,19 @@ def test_the_switch_checks_the_wheel_on_the_second_interpreter() -> None:
     assert planned("switch-python").stale_evidence and not planned("warm").stale_evidence
     assert not planned("switch-python", strategy="exported").options.sdist
     assert planned("warm").base == FRONTEND_PYTHON
+
+
+def test_a_base_of_another_version_is_the_frontends_while_maturin_builds_for_the_second() -> None:
+    built = planned("base-mismatch", strategy="frontend-patch")
+    assert built.base == FRONTEND_PYTHON, "the frontend stays where it was"
+    assert built.target_python == SECOND, "the wheel is checked where maturin built it for"
+    assert built.env == {
+        "PYO3_BASE_PYTHON": "/usr/local/bin/python3.11",
+        "MATURIN_PEP517_ARGS": "--interpreter /opt/py313/bin/python3.13",
+    }
+    assert not built.stale_evidence and built.steps == ()
+    assert planned("warm").target_python == FRONTEND_PYTHON
+    assert not FRONTENDS["uv-sync"].applies(SCENARIOS["base-mismatch"]), "no wheel to tag"
 
 
 def test_repeated_attempts_get_their_own_names() -> None:
