@@ -1,0 +1,55 @@
+"""Each safety verdict that looks at what was built fails on a known-bad build and passes on stock.
+
+The known-bad build here: the v2 pyo3 series (the frontend-patch strategy's pyo3) with a base of
+another version, reached as a user reaches it (base-mismatch: maturin told --interpreter for the
+second interpreter, PYO3_BASE_PYTHON naming the frontend's). The v2 series resolves pyo3's config
+from the base and never compares it with PYO3_PYTHON."""
+
+from pathlib import Path
+
+import pytest
+
+from harness.pins import load_pins
+from tests.e2e.harness_run import Run, run_harness
+
+pytestmark = pytest.mark.e2e
+
+DEFAULT = load_pins().pyo3_versions[0]
+
+
+@pytest.fixture(scope="module")
+def run(module_dir: Path) -> Run:
+    args = ["--frontend", "build", "--strategy", "stock,frontend-patch", "--sample", "pyo3-ext"]
+    return run_harness([*args, "--pyo3", DEFAULT, "--scenario", "warm,base-mismatch"], module_dir)
+
+
+def verdict(run: Run, strategy: str, check: str) -> tuple[str, str]:
+    found = run.cell("build", strategy, "pyo3-ext").check(check)
+    assert found is not None, f"{strategy} has no {check} verdict"
+    return found.status, found.detail
+
+
+def test_both_cells_build_every_scenario(run: Run) -> None:
+    for cell in run.result.cells:
+        assert [(b.scenario, b.status) for b in cell.builds] == [
+            ("cold", "built"),
+            ("warm", "built"),
+            ("base-mismatch", "built"),
+        ], cell.id
+
+
+def test_stock_builds_for_the_interpreter_maturin_was_told(run: Run) -> None:
+    mismatch = run.build("build", "stock", "pyo3-ext", "base-mismatch")
+    assert mismatch.compiled_for is not None and mismatch.compiled_for["version"] != run.result.python.version
+    assert mismatch.wheel is not None and mismatch.wheel.ok
+    assert verdict(run, "stock", "target")[0] == "pass"
+
+
+def test_the_v2_series_compiles_for_the_base_and_the_target_verdict_fails(run: Run) -> None:
+    mismatch = run.build("build", "frontend-patch", "pyo3-ext", "base-mismatch")
+    primary = ".".join((run.result.python.version or "").split(".")[:2])
+    assert mismatch.compiled_for is not None and mismatch.compiled_for["version"] == primary
+    assert mismatch.wheel is not None and f"cp{primary.replace('.', '')}-" not in mismatch.wheel.tags
+    status, detail = verdict(run, "frontend-patch", "target")
+    assert status == "fail", detail
+    assert f"base-mismatch: compiled for CPython {primary}" in detail and "but the wheel is tagged" in detail
