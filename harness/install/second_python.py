@@ -128,6 +128,12 @@ def _found_here(primary: Interpreter, env: Mapping[str, str]) -> list[Interprete
     return sorted(found.values(), key=lambda i: _minor(i) == _minor(primary))
 
 
+def installed_second(primary: Interpreter, env: Mapping[str, str]) -> Interpreter | None:
+    """The interpreter ``second_interpreter`` would take without installing one, if any."""
+    found = _found_here(primary, env)
+    return found[0] if found else None
+
+
 def second_interpreter(
     primary: Interpreter, env: Mapping[str, str], *, given: str | None, log: Path
 ) -> Interpreter:

@@ -10,7 +10,7 @@ import itertools
 import re
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -152,6 +152,9 @@ class Selection:
             shard=shard,
             project_spec=project_spec,
         )
+
+    def without_scenarios(self, names: Sequence[str]) -> Selection:
+        return replace(self, scenarios=tuple(s for s in self.scenarios if s.name not in names))
 
     @property
     def project_sample(self) -> Sample | None:

@@ -10,7 +10,12 @@ import pytest
 
 from harness.errors import HarnessError, UsageError
 from harness.install.envs import Interpreter, probe
-from harness.install.second_python import check_given, second_interpreter, version_candidates
+from harness.install.second_python import (
+    check_given,
+    installed_second,
+    second_interpreter,
+    version_candidates,
+)
 from harness.process import clean_environment
 
 
@@ -92,3 +97,11 @@ def test_the_switch_leaves_the_primarys_minor_version_when_another_is_installed(
         assert not found.version.startswith(f"{minor}."), (
             f"{found.version}, though {other_minor[0].version} is here"
         )
+
+
+def test_a_default_run_takes_the_installed_second_and_never_installs_one(tmp_path: Path) -> None:
+    env = clean_environment(os.environ)
+    primary = probe(sys.executable, env)
+    found = installed_second(primary, env)
+    assert found == second_interpreter(primary, env, given=None, log=tmp_path / "log")
+    assert not (tmp_path / "log").exists(), "nothing was installed"
