@@ -83,12 +83,21 @@ def _stale(evidence: Evidence) -> Verdict | None:
     """After switching the frontend to another base interpreter, cargo reused no pyo3 build
     resolved from a config that differs from what the new interpreter yields, and the wheel
     works there."""
-    switched = next((b for b in evidence.builds if _switches_python(b)), None)
-    if switched is None:
+    verdicts = [_switched(evidence.primary, b) for b in evidence.builds if _switches_python(b)]
+    if not verdicts:
         return None
+    # Every switched build is judged (one per attempt with --repeat): the worst one speaks.
+    for status in ("fail", "error"):
+        found = next((v for v in verdicts if v.status == status), None)
+        if found is not None:
+            return found
+    return verdicts[0]
+
+
+def _switched(primary: str, switched: BuildRecord) -> Verdict:
     if not switched.ok:
         return Verdict("stale", "error", f"the {switched.scenario} build failed: {switched.error}")
-    moved = f"{evidence.primary} → {switched.python}"
+    moved = f"{primary} → {switched.python}"
     chain = [p for p in PYO3_CHAIN if p in switched.rebuilt or p in switched.reran]
     if not switched.wheel_ok or switched.wheel is None:
         return Verdict("stale", "fail", f"base interpreter {moved}: the wheel did not work on the new one")

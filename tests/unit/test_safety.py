@@ -155,3 +155,14 @@ def test_a_chain_compiled_for_another_interpreter_than_its_wheel_fails_the_targe
     assert found["target"].status == "fail"
     assert "switch-python: compiled for CPython 3.13" in found["target"].detail
     assert "tagged cp311-cp311" in found["target"].detail
+
+
+def test_every_switched_build_is_judged_not_only_the_first(safety: RunResult) -> None:
+    """The env-dir cell's real switch (stale) behind a copy of stock's real switch (rebuilt)."""
+    cell = copy.deepcopy(_cell(safety, "env-dir", "pyo3-ext"))
+    stale = cell.build("switch-python")
+    fresh = _cell(safety, "stock", "pyo3-ext").build("switch-python")
+    assert stale is not None and fresh is not None
+    cell.builds = [*cell.builds[:-1], replace(fresh, attempt=0), replace(stale, attempt=1)]
+    found = {v.check: v for v in evaluate(_evidence(safety, cell))}
+    assert found["stale"].status == "fail", found["stale"]
