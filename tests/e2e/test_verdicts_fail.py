@@ -14,17 +14,21 @@ from tests.e2e.harness_run import Run, run_harness
 
 pytestmark = pytest.mark.e2e
 
-DEFAULT = load_pins().pyo3_versions[0]
+# The default line and the newest (0.30.1, the line the pyo3 PR is written against).
+VERSIONS = (
+    load_pins().pyo3_versions[0],
+    max(load_pins().pyo3_versions, key=lambda v: tuple(map(int, v.split(".")))),
+)
 
 
 @pytest.fixture(scope="module")
 def run(module_dir: Path) -> Run:
     args = ["--frontend", "build", "--strategy", "stock,frontend-patch", "--sample", "pyo3-ext"]
-    return run_harness([*args, "--pyo3", DEFAULT, "--scenario", "warm,base-mismatch"], module_dir)
+    return run_harness([*args, "--pyo3", ",".join(VERSIONS), "--scenario", "warm,base-mismatch"], module_dir)
 
 
-def verdict(run: Run, strategy: str, check: str) -> tuple[str, str]:
-    found = run.cell("build", strategy, "pyo3-ext").check(check)
+def verdict(run: Run, strategy: str, check: str, pyo3: str) -> tuple[str, str]:
+    found = run.cell("build", strategy, "pyo3-ext", pyo3=pyo3).check(check)
     assert found is not None, f"{strategy} has no {check} verdict"
     return found.status, found.detail
 
@@ -38,18 +42,21 @@ def test_both_cells_build_every_scenario(run: Run) -> None:
         ], cell.id
 
 
-def test_stock_builds_for_the_interpreter_maturin_was_told(run: Run) -> None:
-    mismatch = run.build("build", "stock", "pyo3-ext", "base-mismatch")
-    assert mismatch.compiled_for is not None and mismatch.compiled_for["version"] != run.result.python.version
+@pytest.mark.parametrize("pyo3", VERSIONS)
+def test_stock_builds_for_the_interpreter_maturin_was_told(run: Run, pyo3: str) -> None:
+    mismatch = run.build("build", "stock", "pyo3-ext", "base-mismatch", pyo3=pyo3)
+    primary = ".".join((run.result.python.version or "").split(".")[:2])
+    assert mismatch.compiled_for is not None and mismatch.compiled_for["version"] != primary
     assert mismatch.wheel is not None and mismatch.wheel.ok
-    assert verdict(run, "stock", "target")[0] == "pass"
+    assert verdict(run, "stock", "target", pyo3)[0] == "pass"
 
 
-def test_the_v2_series_compiles_for_the_base_and_the_target_verdict_fails(run: Run) -> None:
-    mismatch = run.build("build", "frontend-patch", "pyo3-ext", "base-mismatch")
+@pytest.mark.parametrize("pyo3", VERSIONS)
+def test_the_v2_series_compiles_for_the_base_and_the_target_verdict_fails(run: Run, pyo3: str) -> None:
+    mismatch = run.build("build", "frontend-patch", "pyo3-ext", "base-mismatch", pyo3=pyo3)
     primary = ".".join((run.result.python.version or "").split(".")[:2])
     assert mismatch.compiled_for is not None and mismatch.compiled_for["version"] == primary
     assert mismatch.wheel is not None and f"cp{primary.replace('.', '')}-" not in mismatch.wheel.tags
-    status, detail = verdict(run, "frontend-patch", "target")
+    status, detail = verdict(run, "frontend-patch", "target", pyo3)
     assert status == "fail", detail
     assert f"base-mismatch: compiled for CPython {primary}" in detail and "but the wheel is tagged" in detail
