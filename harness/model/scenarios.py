@@ -45,6 +45,15 @@ class Scenario:
     always_shown: bool = False  # its columns appear even when no cell ran it
     headline: bool = False  # the rebuild the decision table and the root-cause column are about
 
+    def applies_to(self, backend: str, imports_build_requirements: bool | None) -> bool:
+        """Whether it means something for a sample of ``backend``. A build for the second
+        interpreter runs the sample's build scripts with that interpreter (maturin points
+        PYO3_PYTHON at it), which has none of the build environment's packages: a sample that
+        imports one there fails whatever the strategy, so it is not built that way."""
+        if self.backends is not None and backend not in self.backends:
+            return False
+        return not (self.targets_second_python and imports_build_requirements is not False)
+
     @property
     def needs_second_python(self) -> bool:
         """Whether it needs the second base interpreter (``--switch-python``)."""

@@ -281,7 +281,8 @@ def run_schedule(
     for scenario in cell.scenarios:
         if not cell.frontend.plugin.applies(scenario):
             continue
-        if scenario.backends is not None and cell.sample.sample.backend not in scenario.backends:
+        sample = cell.sample.sample
+        if not scenario.applies_to(sample.backend, sample.imports_build_requirements):
             continue
         for attempt in range(cell.attempts(scenario)):
             if builds and not builds[-1].ok:

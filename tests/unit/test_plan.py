@@ -111,3 +111,12 @@ def test_every_scenario_flag_becomes_a_step(name: str) -> None:
     assert ("edit-source" in steps) == scenario.edits_source
     assert ("ci-restore" in steps) == scenario.ci_restore
     assert ("make-sdist" in steps) == scenario.sdist
+
+
+def test_a_build_for_the_second_interpreter_applies_to_maturin_samples_that_import_nothing() -> None:
+    mismatch = SCENARIOS["base-mismatch"]
+    assert mismatch.applies_to("maturin", False)
+    assert not mismatch.applies_to("setuptools-rust", False), "MATURIN_PEP517_ARGS means nothing there"
+    assert not mismatch.applies_to("maturin", True), "its build script would import from the second"
+    assert not mismatch.applies_to("maturin", None), "a user's project may, unknown"
+    assert all(SCENARIOS[s].applies_to("setuptools-rust", True) for s in ("warm", "switch-python"))
