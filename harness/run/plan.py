@@ -103,15 +103,11 @@ def plan(
     target_env = layout.workdir / f"env-{context.frontend_python.key}" if frontend.installs else None
     if target_env is not None:
         steps.append("make-target-env")
-    env = dict(strategy.environment(context))
-    target_python = base
+    env, target_python = {**strategy.environment(context)}, base
     if scenario.targets_second_python:
         if second is None:
             raise ValueError(f"{scenario.name} needs the second interpreter")
-        target_python = second
-        # As a user who exported the variable for one interpreter, then built for another.
-        env["PYO3_BASE_PYTHON"] = context.frontend_python.base_executable
-        env["MATURIN_PEP517_ARGS"] = shlex.join(["--interpreter", second.executable])
+        env, target_python = {**env, **_built_for(second, context)}, second
     return BuildPlan(
         scenario=scenario,
         attempt=attempt,
@@ -133,3 +129,11 @@ def plan(
         # The first attempt keeps the plain names (warm.log), so single runs look as they always did.
         stem=scenario.name if attempt == 0 else f"{scenario.name}.attempt{attempt}",
     )
+
+
+def _built_for(second: Interpreter, context: StrategyContext) -> dict[str, str]:
+    """What a user sets who exported the variable for one interpreter, then builds for another."""
+    return {
+        "PYO3_BASE_PYTHON": context.frontend_python.base_executable,
+        "MATURIN_PEP517_ARGS": shlex.join(["--interpreter", second.executable]),
+    }
