@@ -85,3 +85,21 @@ def test_a_scenario_the_frontend_cannot_run_is_left_out(
     build = Recorded(repeated)
     run_schedule(cell(frontend, ["warm", skipped]), build, lambda _: None)
     assert [name for name, _ in build.calls] == ["cold", "warm"]
+
+
+@pytest.mark.parametrize(
+    ("sample", "built"), [("pyo3-ext", True), ("cffi-style", False), ("setuptools-rust-ext", False)]
+)
+def test_base_mismatch_runs_only_where_it_means_something(
+    repeated: RunResult, sample: str, built: bool
+) -> None:
+    [only] = Selection.from_names(
+        pyo3_versions=load_pins().pyo3_versions,
+        frontends=["build"],
+        strategies=["stock"],
+        samples=[sample],
+        scenarios=["warm", "base-mismatch"],
+    ).cells()
+    build = Recorded(repeated)
+    run_schedule(only, build, lambda event: None)
+    assert [name for name, _ in build.calls] == ["cold", "warm", *(["base-mismatch"] if built else [])]
