@@ -156,3 +156,18 @@ def alive_in_groups(groups: set[int]) -> list[int]:
         if found is not None and found[1] in groups and state != "Z":
             alive.append(int(pid))
     return alive
+
+
+def named_in_groups(groups: set[int], name: str, argument: str) -> list[int]:
+    """Live processes called ``name`` (their /proc comm), with ``argument`` among their
+    arguments, in one of ``groups``."""
+    found = []
+    for pid in alive_in_groups(groups):
+        try:
+            named = Path(f"/proc/{pid}/comm").read_text().strip() == name
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if named and argument.encode() in argv:
+            found.append(pid)
+    return found

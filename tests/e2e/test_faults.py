@@ -13,6 +13,7 @@ import pytest
 from harness.workbench.samples import SAMPLES
 from tests.e2e.harness_run import (
     gone_in_time,
+    named_in_groups,
     process_groups_below,
     read_checked,
     run_harness,
@@ -130,6 +131,47 @@ def test_sigkill_leaves_no_build_running_and_the_same_run_again_measures_every_c
     assert again.result.cells[0] == kept.cells[0] and again.result.resumed == 1
     assert all(b.ok for c in again.result.cells for b in c.builds)
     assert again.result.finished and again.output.count("[1/") == 1, "only stock was built"
+
+
+def _kill_a_compiler(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL a rustc compiling a crate of the harness's build (not one cargo or maturin asks
+    for its version), as the kernel's OOM killer would."""
+    deadline = time.monotonic() + 600
+    while proc.poll() is None:
+        assert time.monotonic() < deadline, "no rustc ever ran"
+        for pid in named_in_groups(process_groups_below(proc.pid), "rustc", "--crate-name"):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                continue  # it finished first; try the next one
+            return
+        time.sleep(0.1)
+    raise AssertionError("the run ended before a rustc could be killed")
+
+
+def test_a_compiler_killed_mid_build_is_a_failed_row_and_the_next_run_rebuilds_its_target(
+    tmp_path: Path,
+) -> None:
+    out, work = tmp_path / "out", tmp_path / "work"
+    proc = start_harness(STOPPED, out, work)
+    _kill_a_compiler(proc)
+    output, _ = proc.communicate(timeout=900)
+    assert proc.returncode == 1, output[-3000:]
+    killed, other = read_checked(out / "results.json").cells
+    [cold] = killed.builds
+    assert not cold.ok and "(signal: 9, SIGKILL: kill)" in Path(cold.log).read_text(), "cargo names it"
+    assert cold.error is not None and "rustc was killed by signal 9 (SIGKILL" in cold.error, cold.error
+    assert "1 cell(s) failed" in output
+    assert other.ok and other.builds[0].ok, "the run went on"
+    # The killed cell again, on the same work dir: its half-written target dir is not trusted.
+    again = ["--frontend", "uv", "--strategy", killed.strategy, "--sample", "pyo3-ext", "--scenario"]
+    proc = start_harness([*again, "cold,warm"], tmp_path / "again", work)
+    output, _ = proc.communicate(timeout=900)
+    assert proc.returncode == 0, output[-3000:]
+    [cell] = read_checked(tmp_path / "again" / "results.json").cells
+    rebuilt, warm = cell.builds
+    assert set(rebuilt.rebuilt) == set(other.builds[0].rebuilt), "every crate compiled afresh"
+    assert warm.ok and warm.wheel is not None and warm.wheel.ok
 
 
 def test_two_runs_of_one_cell_on_one_work_dir_take_turns(tmp_path: Path) -> None:
