@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, NoSpace, says_no_space
 
 # Inherited variables that would change what is being measured: interpreter selection,
 # pyo3 configuration, target dirs, backend opt-ins and frontend settings. The harness sets
@@ -142,13 +142,19 @@ _guard: list[_Guard] = []
 _starting = threading.Lock()
 
 
-def _tell_guard(pgid: int, running: bool) -> None:
-    """Tell the guard that the build in process group ``pgid`` started or ended."""
+def _ensure_guard() -> None:
+    """Start the guard before the first build, so a build is told to it as soon as it runs."""
     if sys.platform == "win32":
         return
     with _starting:
         if not _guard:
             _guard.append(_start_guard())
+
+
+def _tell_guard(pgid: int, running: bool) -> None:
+    """Tell the guard that the build in process group ``pgid`` started or ended."""
+    if not _guard:
+        return
     guard = _guard[0]
     # The guard gone (killed by hand) costs only this protection: on any other exit the
     # harness still ends its builds itself.
@@ -249,6 +255,7 @@ def run(
     """
     argv = [os.fspath(c) for c in cmd]
     start = time.monotonic()
+    _ensure_guard()
     try:
         proc = subprocess.Popen(
             argv,
@@ -280,5 +287,7 @@ def run(
     if check and returncode != 0:
         tail = "\n".join(output.splitlines()[-30:])
         where = f" (log: {log})" if log else ""
-        raise HarnessError(f"command failed with exit {returncode}{where}: {' '.join(argv)}\n{tail}")
+        # A full disk stops the whole run, not just this step (tests/e2e/test_disk_full.py).
+        failed = NoSpace if says_no_space(output) else HarnessError
+        raise failed(f"command failed with exit {returncode}{where}: {' '.join(argv)}\n{tail}")
     return Completed(returncode=returncode, seconds=seconds, output=output)

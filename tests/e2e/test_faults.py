@@ -123,6 +123,8 @@ def test_sigkill_leaves_no_build_running_and_the_same_run_again_measures_every_c
     assert not kept.finished and not kept.interrupted, "SIGKILL leaves no mark but the missing end"
     assert [c.strategy for c in kept.cells] == ["exported"] and kept.cells[0].ok
     assert "has not finished" in (results.parent / "report.md").read_text()
+    if when == "mid-build":
+        return  # resuming reads only the results file, which is as the between-cells kill left it
     again = run_harness(STOPPED, tmp_path)  # the same selection, --out and --work-dir
     assert again.returncode == 0, again.output[-3000:]
     said = f"resuming the run that was killed (it recorded no end) in {results}: 1 finished cell(s) kept"
@@ -165,13 +167,13 @@ def test_a_compiler_killed_mid_build_is_a_failed_row_and_the_next_run_rebuilds_i
     assert other.ok and other.builds[0].ok, "the run went on"
     # The killed cell again, on the same work dir: its half-written target dir is not trusted.
     again = ["--frontend", "uv", "--strategy", killed.strategy, "--sample", "pyo3-ext", "--scenario"]
-    proc = start_harness([*again, "cold,warm"], tmp_path / "again", work)
+    proc = start_harness([*again, "cold"], tmp_path / "again", work)
     output, _ = proc.communicate(timeout=900)
     assert proc.returncode == 0, output[-3000:]
     [cell] = read_checked(tmp_path / "again" / "results.json").cells
-    rebuilt, warm = cell.builds
+    [rebuilt] = cell.builds
     assert set(rebuilt.rebuilt) == set(other.builds[0].rebuilt), "every crate compiled afresh"
-    assert warm.ok and warm.wheel is not None and warm.wheel.ok
+    assert rebuilt.wheel is not None and rebuilt.wheel.ok
 
 
 def test_two_runs_of_one_cell_on_one_work_dir_take_turns(tmp_path: Path) -> None:
