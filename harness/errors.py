@@ -62,3 +62,37 @@ class NoSpace(HarnessError):
         super().__init__(detail)
         self.detail = detail
         self.kept = kept
+
+
+# How an unreachable index, proxy or download shows in the output of pip, uv and cargo.
+_UNREACHABLE_WORDS = (
+    "Failed to establish a new connection",
+    "Cannot connect to proxy",
+    "connection broken by",
+    "Connection aborted",
+    "RemoteDisconnected",
+    "Read timed out",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+    "Couldn't connect to server",
+    "Could not resolve host",
+    "Couldn't resolve host name",
+)
+OFFLINE_ADVICE = (
+    "check the network connection or the proxy settings (HTTPS_PROXY) and run again; "
+    "what the cache already holds still serves offline"
+)
+
+
+def unreachable_line(text: str) -> str | None:
+    """The first line of a tool's output that says the network failed it, or None."""
+    return next(
+        (line.strip() for line in text.splitlines() if any(w in line for w in _UNREACHABLE_WORDS)), None
+    )
+
+
+class Unreachable(HarnessError):
+    """An index, a proxy or a download could not be reached: the message names it and says what
+    to do. A cell that needed it fails; set-up every cell needs stops the run."""
+
+    exit_code = 4

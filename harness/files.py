@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import filelock
 
-from harness.errors import HarnessError
+from harness.errors import OFFLINE_ADVICE, HarnessError, Unreachable
 
 USER_AGENT = "pyo3-frontend-harness (source fetcher)"
 
@@ -205,8 +206,12 @@ def http_get(url: str, accept: str | None = None) -> bytes:
         with urllib.request.urlopen(request, timeout=60) as response:
             data: bytes = response.read()
             return data
-    except (urllib.error.URLError, TimeoutError) as exc:
+    except urllib.error.HTTPError as exc:  # the server answered: not the network's fault
         raise HarnessError(f"cannot download {url}: {exc}") from exc
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        # Refused, timed out, or dropped mid-answer (by the server or a proxy in between).
+        reason = getattr(exc, "reason", None) or exc or type(exc).__name__
+        raise Unreachable(f"cannot reach {url} ({reason}): {OFFLINE_ADVICE}") from exc
 
 
 def sha256_of(path: Path) -> str:

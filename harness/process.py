@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from harness.errors import HarnessError, NoSpace, says_no_space
+from harness.errors import (
+    OFFLINE_ADVICE,
+    HarnessError,
+    NoSpace,
+    Unreachable,
+    says_no_space,
+    unreachable_line,
+)
 
 # Inherited variables that would change what is being measured: interpreter selection,
 # pyo3 configuration, target dirs, backend opt-ins and frontend settings. The harness sets
@@ -288,6 +295,11 @@ def run(
         tail = "\n".join(output.splitlines()[-30:])
         where = f" (log: {log})" if log else ""
         # A full disk stops the whole run, not just this step (tests/e2e/test_disk_full.py).
-        failed = NoSpace if says_no_space(output) else HarnessError
-        raise failed(f"command failed with exit {returncode}{where}: {' '.join(argv)}\n{tail}")
+        if says_no_space(output):
+            raise NoSpace(f"command failed with exit {returncode}{where}: {' '.join(argv)}\n{tail}")
+        offline = unreachable_line(output)
+        if offline is not None:  # one line: what failed to connect, and what to do
+            tool = argv[2] if argv[1:2] == ["-m"] and len(argv) > 2 else Path(argv[0]).name  # pip, not python
+            raise Unreachable(f"{tool} could not reach the network ({offline[:300]}): {OFFLINE_ADVICE}")
+        raise HarnessError(f"command failed with exit {returncode}{where}: {' '.join(argv)}\n{tail}")
     return Completed(returncode=returncode, seconds=seconds, output=output)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, Unreachable
 from harness.files import (
     digest,
     download_verified,
@@ -78,7 +78,7 @@ def test_a_stored_archive_with_the_right_sha256_is_not_downloaded_again(tmp_path
     expected = hashlib.sha256(b"crate bytes").hexdigest()
     # An unreachable URL proves no download was attempted.
     assert download_verified("http://127.0.0.1:9/x.crate", expected, archive, what="index") == archive
-    with pytest.raises(HarnessError, match=re.escape("cannot download http://127.0.0.1:9/x.crate")):
+    with pytest.raises(Unreachable, match=re.escape("cannot reach http://127.0.0.1:9/x.crate (")):
         download_verified("http://127.0.0.1:9/x.crate", "0" * 64, archive, what="index")
 
 

@@ -1,0 +1,116 @@
+"""An index that cannot be reached: a local address that refuses, and a local proxy that
+stalls, then drops the connection (HTTPS_PROXY, which urllib and pip honour: the harness
+reaches PyPI at its one address and lets no PIP_INDEX_URL through)."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.pins import DEFAULT_PINS, load_pins
+from tests.e2e.harness_run import REPO
+
+pytestmark = pytest.mark.e2e
+
+ADVICE = (
+    "check the network connection or the proxy settings (HTTPS_PROXY) and run again; "
+    "what the cache already holds still serves offline"
+)
+PROJECT = "rpds-py==2026.9.1"
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def stalling_proxy() -> Iterator[str]:
+    """A proxy that reads each request, says nothing for two seconds, then hangs up."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                client, _ = server.accept()
+            except TimeoutError:
+                continue
+            with client:
+                client.recv(65536)
+                time.sleep(2)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def _harness(proxy: str | None, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("https_proxy", "http_proxy", "no_proxy")}
+    if proxy is not None:
+        env |= {"HTTPS_PROXY": proxy, "HTTP_PROXY": proxy}
+    return subprocess.run(
+        [sys.executable, "-m", "harness", *args],
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def _one_line(done: subprocess.CompletedProcess[str]) -> str:
+    said = [line for line in done.stderr.splitlines() if line.startswith("pyo3-harness: ")]
+    assert len(said) == 1 and "Traceback" not in done.stderr, done.stderr
+    return said[0]
+
+
+@pytest.mark.parametrize("fault", ["refused", "stalled"])
+def test_a_project_download_from_an_unreachable_index_is_said_and_leaves_nothing(
+    tmp_path: Path, fault: str, stalling_proxy: str
+) -> None:
+    proxy = f"http://127.0.0.1:{_closed_port()}" if fault == "refused" else stalling_proxy
+    cache = tmp_path / "cache"
+    done = _harness(proxy, "doctor", "--project", PROJECT, "--cache-dir", str(cache), "--out", str(tmp_path))
+    assert done.returncode == 4, done.stderr
+    line = _one_line(done)
+    assert line.startswith(
+        f"pyo3-harness: --project {PROJECT}: cannot reach https://pypi.org/simple/rpds-py/ ("
+    )
+    assert line.endswith(ADVICE)
+    left = [p for p in cache.rglob("*") if "rpds" in p.name and not p.name.endswith(".lock")]
+    assert left == [], "nothing half-written"
+
+
+def test_a_frontend_install_from_an_unreachable_index_is_said_and_a_cached_one_still_serves(
+    tmp_path: Path,
+) -> None:
+    pinned = load_pins(DEFAULT_PINS).frontends["pip"]
+    prepare = ["prepare", "--strategy", "stock", "--sample", "pyo3-ext", "--scenario", "cold", "--frontend"]
+    online = _harness(None, *prepare, f"pip=={pinned}")  # in the cache, as `make test` prepares it
+    assert online.returncode == 0, online.stderr
+    refused = f"http://127.0.0.1:{_closed_port()}"
+    offline = _harness(refused, *prepare, f"pip=={pinned}")
+    assert offline.returncode == 0, offline.stderr  # PyPI's release check is skipped offline
+    missing = _harness(refused, *prepare, "pip==23.3.2")
+    assert missing.returncode == 4, missing.stderr
+    line = _one_line(missing)
+    assert line.startswith("pyo3-harness: could not install pip==23.3.2 into ") and line.endswith(ADVICE)
+    assert ": pip could not reach the network (" in line and "Connection refused" in line
+    env = Path(line.split(" into ", 1)[1].split(": ", 1)[0])
+    assert not env.exists(), "the environment it could not fill is not left half-made"
