@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,6 +30,15 @@ def _recorded(marker: Path) -> tuple[list[str], dict[str, str]]:
 def damaged(root: Path, sha256: dict[str, str]) -> list[str]:
     """The recorded wheels of ``root`` that are missing or no longer match their sha256."""
     return [name for name, digest_ in sorted(sha256.items()) if not _matches(root / name, digest_)]
+
+
+def _whole_zip(path: Path) -> bool:
+    """Whether every member of the wheel at ``path`` reads back with its CRC."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip() is None
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return False
 
 
 def _matches(path: Path, expected: str) -> bool:
@@ -68,6 +78,12 @@ def ensure_wheelhouse(
             done = []
         if key not in done:
             root.mkdir(parents=True, exist_ok=True)
+            # pip takes a file already in --dest as downloaded: one with no recorded sha256 (cut
+            # short before it was recorded, or from an older harness) must at least be whole.
+            for wheel in root.glob("*.whl"):
+                if wheel.name not in sha256 and not _whole_zip(wheel):
+                    say(f"wheelhouse {root}: {wheel.name} is cut short or damaged; downloading it again")
+                    wheel.unlink()
             pip_env = {**env, "PIP_CACHE_DIR": str(cache.pip_cache), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
             run(
                 [

@@ -8,7 +8,7 @@ import pytest
 
 from harness.install.cache import Cache
 from harness.install.envs import PythonEnv, probe
-from harness.install.probe import NAME, VERSION, ensure_probe_wheel
+from harness.install.probe import NAME, VERSION, WHEEL, ensure_probe_wheel
 from harness.install.wheelhouse import ensure_wheelhouse
 from harness.process import clean_environment
 
@@ -56,3 +56,25 @@ def test_a_wheel_cut_short_is_said_and_downloaded_again(
     assert wheel.read_bytes() == whole, "downloaded again, not taken as it was"
     said = capsys.readouterr().err
     assert f"wheelhouse {root}: {wheel.name} is missing or does not match its recorded sha256" in said
+
+
+def test_an_unrecorded_wheel_cut_short_is_not_taken_as_downloaded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wheel pip left cut short before it was recorded (or an older harness's): pip would
+    take the file it finds in --dest, so it is checked as a zip and removed first."""
+    index = tmp_path / "index"
+    ensure_probe_wheel(index)
+    env = {**clean_environment(os.environ), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(index)}
+    cache = Cache(tmp_path / "cache")
+    interpreter = probe(sys.executable, env)
+    root = cache.wheelhouse / interpreter.key
+    root.mkdir(parents=True)
+    whole = (index / WHEEL).read_bytes()
+    (root / WHEEL).write_bytes(whole[:100])
+    downloader = PythonEnv(Path(sys.prefix), ())
+    ensure_wheelhouse(cache, [f"{NAME}=={VERSION}"], interpreter=interpreter, downloader=downloader, env=env)
+    assert (root / WHEEL).read_bytes() == whole
+    assert (
+        f"wheelhouse {root}: {WHEEL} is cut short or damaged; downloading it again" in capsys.readouterr().err
+    )
