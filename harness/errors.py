@@ -75,6 +75,8 @@ _UNREACHABLE_WORDS = (
     "Temporary failure in name resolution",
     "Network is unreachable",
     "Couldn't connect to server",
+    "Could not connect to server",
+    "spurious network error",
     "Could not resolve host",
     "Couldn't resolve host name",
 )

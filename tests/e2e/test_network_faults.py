@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness.pins import DEFAULT_PINS, load_pins
-from tests.e2e.harness_run import REPO
+from tests.e2e.harness_run import REPO, read_checked
 
 pytestmark = pytest.mark.e2e
 
@@ -97,20 +97,25 @@ def test_a_project_download_from_an_unreachable_index_is_said_and_leaves_nothing
     assert left == [], "nothing half-written"
 
 
-def test_a_frontend_install_from_an_unreachable_index_is_said_and_a_cached_one_still_serves(
+def test_a_frontend_install_from_an_unreachable_index_fails_its_cell_and_a_cached_one_builds_offline(
     tmp_path: Path,
 ) -> None:
     pinned = load_pins(DEFAULT_PINS).frontends["pip"]
-    prepare = ["prepare", "--strategy", "stock", "--sample", "pyo3-ext", "--scenario", "cold", "--frontend"]
-    online = _harness(None, *prepare, f"pip=={pinned}")  # in the cache, as `make test` prepares it
+    cells = ["--strategy", "stock", "--sample", "pyo3-ext", "--scenario", "cold"]
+    online = _harness(None, "prepare", *cells, "--frontend", f"pip=={pinned}")  # as `make test` does
     assert online.returncode == 0, online.stderr
+    out = tmp_path / "out"
+    where = ["--out", str(out), "--work-dir", str(tmp_path / "work")]
     refused = f"http://127.0.0.1:{_closed_port()}"
-    offline = _harness(refused, *prepare, f"pip=={pinned}")
-    assert offline.returncode == 0, offline.stderr  # PyPI's release check is skipped offline
-    missing = _harness(refused, *prepare, "pip==23.3.2")
-    assert missing.returncode == 4, missing.stderr
-    line = _one_line(missing)
-    assert line.startswith("pyo3-harness: could not install pip==23.3.2 into ") and line.endswith(ADVICE)
-    assert ": pip could not reach the network (" in line and "Connection refused" in line
-    env = Path(line.split(" into ", 1)[1].split(": ", 1)[0])
+    done = _harness(refused, "run", *cells, "--frontend", f"pip==23.3.2,pip=={pinned}", *where)
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr
+    assert "Traceback" not in done.stderr and "1 cell(s) failed" in done.stderr
+    missing, cached = read_checked(out / "results.json").cells
+    error = missing.error or ""
+    assert error.startswith("could not install pip==23.3.2 into ") and error.endswith(ADVICE), error
+    assert ": pip could not reach the network (" in error and "Connection refused" in error
+    assert "\n" not in error, "one line"
+    env = Path(error.split(" into ", 1)[1].split(": ", 1)[0])
     assert not env.exists(), "the environment it could not fill is not left half-made"
+    # Crates come from cargo's own cache (--offline), the wheelhouse and the install from the harness's.
+    assert cached.ok and all(b.ok and b.wheel is not None and b.wheel.ok for b in cached.builds)
