@@ -100,14 +100,16 @@ def test_a_project_download_from_an_unreachable_index_is_said_and_leaves_nothing
 def test_a_frontend_install_from_an_unreachable_index_fails_its_cell_and_a_cached_one_builds_offline(
     tmp_path: Path,
 ) -> None:
-    pinned = load_pins(DEFAULT_PINS).frontends["pip"]
+    # uv's build is the cheapest cached cell; the uncached install is a pip release (pip installs
+    # every frontend into its environment, retrying a refused index for some seconds).
+    pinned = load_pins(DEFAULT_PINS).frontends["uv"]
     cells = ["--strategy", "stock", "--sample", "pyo3-ext", "--scenario", "cold"]
-    online = _harness(None, "prepare", *cells, "--frontend", f"pip=={pinned}")  # as `make test` does
+    online = _harness(None, "prepare", *cells, "--frontend", f"uv=={pinned}")  # as `make test` does
     assert online.returncode == 0, online.stderr
     out = tmp_path / "out"
     where = ["--out", str(out), "--work-dir", str(tmp_path / "work")]
     refused = f"http://127.0.0.1:{_closed_port()}"
-    done = _harness(refused, "run", *cells, "--frontend", f"pip==23.3.2,pip=={pinned}", *where)
+    done = _harness(refused, "run", *cells, "--frontend", f"pip==23.3.2,uv=={pinned}", *where)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr
     assert "Traceback" not in done.stderr and "1 cell(s) failed" in done.stderr
     missing, cached = read_checked(out / "results.json").cells
