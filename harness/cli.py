@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any, TextIO
 
 from harness import __version__, commands
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
-from harness.errors import HarnessError, UsageError, unknown_name
+from harness.errors import HarnessError, NoSpace, UsageError, is_no_space, unknown_name
 from harness.files import http_get, unwritable
 from harness.install import patch_check
 from harness.install.cache import Cache, default_cache_dir
@@ -361,6 +362,38 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     return commands.run(selection, settings, pins, command)
 
 
+def _cannot_use(args: argparse.Namespace, exc: OSError) -> int:
+    """The machine, not the harness: a path that cannot be made, read or written."""
+    if is_no_space(exc):
+        return _no_space(args, "")
+    where = f" {exc.filename}" if exc.filename else ""
+    print(f"pyo3-harness: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+    return 1
+
+
+def _no_space(args: argparse.Namespace, kept: str) -> int:
+    also = f" ({kept})" if kept else ""
+    print(
+        f"pyo3-harness: no space left on device in {_fullest(args)}: free space and run again{also}",
+        file=sys.stderr,
+    )
+    return NoSpace.exit_code
+
+
+def _fullest(args: argparse.Namespace) -> Path:
+    """Of the directories the command writes to (--work-dir, the cache, --out), the one with the
+    least space free: where the disk filled up."""
+    cache: Path = getattr(args, "cache_dir", None) or default_cache_dir(os.environ)
+    given: list[Path | None] = [getattr(args, "work_dir", None), cache, getattr(args, "out", None)]
+    paths = [p for p in given if p is not None]
+
+    def free(path: Path) -> int:
+        existing = next((p for p in (path, *path.absolute().parents) if p.exists()), Path(os.sep))
+        return int(shutil.disk_usage(existing).free)
+
+    return min(paths, key=free)
+
+
 def main(argv: list[str] | None = None) -> int:
     utf8_streams((sys.stdout, sys.stderr))
     signals.install()
@@ -369,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         pins = load_pins(getattr(args, "pins", DEFAULT_PINS))
         return _dispatch(args, require_frontends(pins, needed_pins(FRONTENDS.values())), command)
+    except NoSpace as exc:
+        return _no_space(args, exc.kept)
     except HarnessError as exc:
         print(f"pyo3-harness: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -376,7 +411,4 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pyo3-harness: interrupted by {signals.name(exc)}", file=sys.stderr)
         return signals.exit_code(exc)
     except OSError as exc:
-        # The machine, not the harness: a path that cannot be made, read or written.
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"pyo3-harness: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return _cannot_use(args, exc)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.client
 import json
 import os
 import shutil
+import sys
 import tarfile
 import urllib.error
 import urllib.request
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import filelock
 
-from harness.errors import HarnessError
+from harness.errors import OFFLINE_ADVICE, HarnessError, Unreachable
 
 USER_AGENT = "pyo3-frontend-harness (source fetcher)"
 
@@ -96,6 +98,37 @@ def remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
+def say(text: str) -> None:
+    """One line to the user about the cache, from a layer with no progress to report through."""
+    print(f"pyo3-harness: {text}", file=sys.stderr, flush=True)
+
+
+def _contents(dest: Path) -> Path:
+    """Where the list of ``dest``'s files is kept: beside it, so the entry itself is unchanged."""
+    return dest.with_name(dest.name + ".contents.json")
+
+
+def _files(dest: Path) -> list[str]:
+    return sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def incomplete(dest: Path) -> str | None:
+    """Why a filled entry is not whole: its list of files missing, or a listed file gone (a
+    crash, or a hand, that removed part of it); None when every file it was filled with is there.
+
+    Only presence is checked, not content: some entries are built in place later (a patched
+    uv's tree gets its Cargo.lock rewritten), and the downloads they come from are checked
+    against their sha256 where they are used."""
+    try:
+        listed = json.loads(_contents(dest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "it has no list of its files (an older harness filled it, or its fill was cut short)"
+    gone = [name for name in listed if not (dest / name).exists() and not (dest / name).is_symlink()]
+    if gone:
+        return f"{len(gone)} of its {len(listed)} files are missing ({gone[0]} first)"
+    return None
+
+
 def filled_once(
     dest: Path,
     fill: Callable[[Path], str | None],
@@ -107,17 +140,23 @@ def filled_once(
 
     The text ``fill`` returns is written to ``dest/marker`` last, so a folder a killed run left
     half-filled is filled again; ``fill`` returning None means it wrote the marker itself (a
-    crate's Cargo.toml)."""
+    crate's Cargo.toml). The list of files it was filled with is kept beside it, and an entry
+    whose marker is there but some of whose files are not is said and filled again."""
     done = dest / marker
     with locked(dest):
-        if refresh or not done.exists():
+        broken = incomplete(dest) if done.exists() and not refresh else None
+        if broken:
+            say(f"{dest} is incomplete: {broken}; filling it again")
+        if refresh or not done.exists() or broken:
             remove(dest)
+            _contents(dest).unlink(missing_ok=True)
             note = fill(dest)
             if note is not None:
                 dest.mkdir(parents=True, exist_ok=True)
                 done.write_text(note, encoding="utf-8")
             elif not done.exists():
                 raise HarnessError(f"{dest}: filled without its {marker}")
+            write_atomic(_contents(dest), json.dumps(_files(dest)))
     return dest
 
 
@@ -167,12 +206,39 @@ def http_get(url: str, accept: str | None = None) -> bytes:
         with urllib.request.urlopen(request, timeout=60) as response:
             data: bytes = response.read()
             return data
-    except (urllib.error.URLError, TimeoutError) as exc:
+    except urllib.error.HTTPError as exc:  # the server answered: not the network's fault
         raise HarnessError(f"cannot download {url}: {exc}") from exc
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        # Refused, timed out, or dropped mid-answer (by the server or a proxy in between).
+        reason = getattr(exc, "reason", None) or exc or type(exc).__name__
+        raise Unreachable(f"cannot reach {url} ({reason}): {OFFLINE_ADVICE}") from exc
 
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sha256_record(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def record_sha256(path: Path) -> None:
+    """Keep ``path``'s sha256 beside it, for ``unlike_recorded`` on every later use."""
+    write_atomic(_sha256_record(path), sha256_of(path))
+
+
+def unlike_recorded(path: Path) -> str | None:
+    """Why ``path`` is not the file ``record_sha256`` recorded ("" when nothing was recorded);
+    None when it is."""
+    try:
+        expected = _sha256_record(path).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    if not path.is_file():
+        return "it is missing"
+    if sha256_of(path) != expected:
+        return "it does not match the sha256 recorded when it was built (truncated or altered)"
+    return None
 
 
 def download_verified(url: str, expected: str, archive: Path, *, what: str) -> Path:

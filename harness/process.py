@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -13,7 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from harness.errors import HarnessError
+from harness.errors import (
+    OFFLINE_ADVICE,
+    HarnessError,
+    NoSpace,
+    Unreachable,
+    says_no_space,
+    unreachable_line,
+)
 
 # Inherited variables that would change what is being measured: interpreter selection,
 # pyo3 configuration, target dirs, backend opt-ins and frontend settings. The harness sets
@@ -112,6 +120,93 @@ def end_group(proc: subprocess.Popen[bytes], grace: float = GRACE_SECONDS) -> No
     proc.wait()
 
 
+# The guard: a SIGKILL of the harness runs no handler, so the process groups its builds run in
+# (see _new_group) would outlive it, cargo and rustc still compiling into a work dir the next
+# run wipes. PR_SET_PDEATHSIG would reach only the direct child (the frontend), not cargo and
+# rustc below it, and is tied to the thread that forked; so one small process per harness, in a
+# session of its own (no terminal signal or killpg of the harness's group reaches it), reads the
+# group of every running build from a pipe. When the pipe closes, whatever ended the harness,
+# it ends every group still listed: SIGTERM, then SIGKILL after the same grace as end_group.
+# Only the harness holds the pipe's write end (os.pipe's descriptors are not inherited).
+GUARD_NAME = "pyo3-harness-guard"  # in its argv, so tests can tell it from a build
+_GUARD_CODE = f"""
+import os, signal, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+groups, rest = set(), b""
+while chunk := os.read(0, 4096):
+    *lines, rest = (rest + chunk).split(b"\\n")
+    for line in lines:
+        (groups.add if line[:1] == b"+" else groups.discard)(int(line[1:]))
+def alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+for sig in (signal.SIGTERM, signal.SIGKILL):
+    for pgid in groups:
+        try:
+            os.killpg(pgid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+    deadline = time.monotonic() + {GRACE_SECONDS}
+    while sig == signal.SIGTERM and time.monotonic() < deadline and any(map(alive, groups)):
+        time.sleep(0.05)
+"""
+
+
+@dataclass
+class _Guard:
+    proc: subprocess.Popen[bytes]
+    fd: int  # the pipe's write end
+    lock: threading.Lock
+
+
+# Started by the first build. Not on Windows: there a job object would be the tool, and the
+# harness does not make one yet (docs/faults.md says so).
+_guard: list[_Guard] = []
+_starting = threading.Lock()
+
+
+def _ensure_guard() -> None:
+    """Start the guard before the first build, so a build is told to it as soon as it runs."""
+    if sys.platform == "win32":
+        return
+    with _starting:
+        if not _guard:
+            _guard.append(_start_guard())
+
+
+def _tell_guard(pgid: int, running: bool) -> None:
+    """Tell the guard that the build in process group ``pgid`` started or ended."""
+    if not _guard:
+        return
+    guard = _guard[0]
+    # The guard gone (killed by hand) costs only this protection: on any other exit the
+    # harness still ends its builds itself.
+    with guard.lock, contextlib.suppress(OSError):
+        os.write(guard.fd, f"{'+' if running else '-'}{pgid}\n".encode())
+
+
+def _start_guard() -> _Guard:
+    read, write = os.pipe()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-c", _GUARD_CODE, GUARD_NAME],
+            cwd=Path(os.sep),  # holds no directory busy (a work dir an unmount needs free)
+            env=clean_environment(os.environ),
+            stdin=read,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    finally:
+        os.close(read)
+    return _Guard(proc, write, threading.Lock())
+
+
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -188,6 +283,7 @@ def run(
     """
     argv = [os.fspath(c) for c in cmd]
     start = time.monotonic()
+    _ensure_guard()
     try:
         proc = subprocess.Popen(
             argv,
@@ -203,7 +299,11 @@ def run(
     except OSError as exc:  # not executable, or not a format the system can run
         returncode, raw = 126, f"cannot execute {argv[0]} ({exc.strerror or exc})".encode()
     else:
-        returncode, raw = _finish(proc, timeout, on_line)
+        _tell_guard(proc.pid, running=True)
+        try:
+            returncode, raw = _finish(proc, timeout, on_line)
+        finally:
+            _tell_guard(proc.pid, running=False)
     seconds = time.monotonic() - start
     output = raw.decode("utf-8", "replace")
     if log is not None:
@@ -215,5 +315,12 @@ def run(
     if check and returncode != 0:
         tail = "\n".join(output.splitlines()[-30:])
         where = f" (log: {log})" if log else ""
+        # A full disk stops the whole run, not just this step (tests/e2e/test_disk_full.py).
+        if says_no_space(output):
+            raise NoSpace(f"command failed with exit {returncode}{where}: {' '.join(argv)}\n{tail}")
+        offline = unreachable_line(output)
+        if offline is not None:  # one line: what failed to connect, and what to do
+            tool = argv[2] if argv[1:2] == ["-m"] and len(argv) > 2 else Path(argv[0]).name  # pip, not python
+            raise Unreachable(f"{tool} could not reach the network ({offline[:300]}): {OFFLINE_ADVICE}")
         raise HarnessError(f"command failed with exit {returncode}{where}: {' '.join(argv)}\n{tail}")
     return Completed(returncode=returncode, seconds=seconds, output=output)

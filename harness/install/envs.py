@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, NoSpace, Unreachable
 from harness.files import digest, locked, remove
 from harness.install.cache import Cache
 from harness.pins import Pins
@@ -185,6 +185,11 @@ def ensure_env(
                 if requirements:
                     install: list[str | Path] = [python, "-m", "pip", "install", "--no-input", *requirements]
                     run(install, cwd=cache.root, env=pip_env)
+            except NoSpace:
+                raise  # the run stops for it, named as what it is
+            except Unreachable as exc:
+                remove(root)  # nothing half-made left behind
+                raise Unreachable(f"could not install {', '.join(requirements)} into {root}: {exc}") from exc
             except HarnessError as exc:
                 raise HarnessError(
                     f"could not install {', '.join(requirements)} into {root}:\n{exc}"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.files import digest, filled_once, locked
+from harness.files import digest, filled_once, locked, record_sha256, say, unlike_recorded
 from harness.install.cache import Cache
 from harness.install.delivery import Decision, decide
 from harness.install.envs import Interpreter, PythonEnv, ensure_env, probe
@@ -128,7 +128,7 @@ class Provisioner:
         outdir = self.cache.root / "artifacts" / f"{package}-{label}"
         binary = outdir / exe_name(package)
         with locked(outdir):
-            if binary.exists() and not decision.every_run and not self.refresh:
+            if not decision.every_run and not self.refresh and self._intact(binary):
                 return binary
             start = time.monotonic()
             log = self.cache.root / "logs" / f"build-{package}-{label}.log"
@@ -144,8 +144,24 @@ class Provisioner:
                 target_dir=self.cache.root / "cargo-target" / package,
                 progress=CargoProgress(f"{package} {label}", log, self.say),
             )
+            record_sha256(built.artifact)
             self._record(f"{package} built from {tree}", start, artifact=str(built.artifact))
             return built.artifact
+
+    def _intact(self, binary: Path) -> bool:
+        """A compiled executable that can be used as it is: it matches the sha256 recorded when
+        it was built, or (built before records were kept) it answers --version, and is recorded
+        now. One that does not is said, and built again."""
+        problem = unlike_recorded(binary)
+        if problem == "" and binary.is_file():
+            answered = run([binary, "--version"], cwd=self.cache.root, env=self.base_env, check=False)
+            if answered.returncode == 0:
+                record_sha256(binary)
+                return True
+            problem = f"it does not run (exit {answered.returncode})"
+        if problem:
+            say(f"{binary}: {problem}; building it again")
+        return problem is None
 
     def _announce(self, label: str, recipe: Recipe, log: Path) -> None:
         estimate = f" ({recipe.estimate})" if recipe.estimate else ""

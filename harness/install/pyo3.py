@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, NoSpace
 from harness.files import filled_once
 from harness.install.cache import Cache
 from harness.install.crates import crate_source
@@ -55,6 +55,8 @@ def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str,
         shutil.copytree(pristine, dest)
         try:
             apply_series(series, dest, env)
+        except NoSpace:
+            raise  # the disk, not the series
         except HarnessError as exc:
             covering = series.patches[0].parent if series.patches else "its series"
             raise HarnessError(

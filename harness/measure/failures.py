@@ -25,8 +25,21 @@ _PATTERNS = (
 )
 
 
+# A program cargo ran (rustc, a build script) ended by a signal: cargo names both, as in
+# "process didn't exit successfully: `/path/rustc --crate-name pyo3 ...` (signal: 9, SIGKILL: kill)".
+_KILLED = re.compile(r"process didn't exit successfully: `(\S+)[^`]*` \(signal: (\d+), (SIG\w+)")
+
+
 def diagnose(log_text: str) -> str | None:
-    """The first recognisable thing a build was missing, in words, or None."""
+    """What ended a build (a compiler killed by a signal), or the first recognisable thing it
+    was missing, in words; or None."""
+    killed = _KILLED.search(log_text)
+    if killed:
+        program = killed[1].replace("\\", "/").rsplit("/", 1)[-1]
+        return (
+            f"{program} was killed by signal {killed[2]} ({killed[3]}: the kernel's OOM killer, or someone's "
+            "kill); run again, and if memory is short with fewer jobs (CARGO_BUILD_JOBS=1)"
+        )
     for pattern, words in _PATTERNS:
         found = pattern.search(log_text)
         if found:

@@ -43,6 +43,12 @@ def _lead(result: RunResult) -> tuple[Prose, ...]:
     if result.interrupted:
         stopped = (Span("This run was interrupted", "warn"), Span(": only finished cells are shown."))
         lead.append(Prose(stopped, banner=True))
+    elif not result.finished:  # written after every cell: still running, or killed
+        unfinished = (
+            Span("This run has not finished", "warn"),
+            Span(" (it is still running, or was killed): only finished cells are shown."),
+        )
+        lead.append(Prose(unfinished, banner=True))
     failed = [c.id for c in result.cells if not c.ok]
     if failed:
         count = Span(f"{len(failed)} cell(s) failed", "failed")

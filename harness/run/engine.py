@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, NoSpace, is_no_space, says_no_space
 from harness.files import locked
 from harness.install.frontends import BuildPaths, Installed
 from harness.install.pyo3 import CONFIG_CRATE, Pyo3
@@ -121,6 +121,9 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
     added = {**invocation.env, **built.env}
     started = time.time()  # after the scenario's edit: what an installed module must be newer than
     done, explained = _measured_run(cr, invocation.argv, added, built.target, built.stem)
+    if done.returncode != 0 and says_no_space(done.output):
+        # Not a row: the build never got to be measured, and every later one would fail alike.
+        raise NoSpace(f"the {built.stem} build of {cr.cell.id} ran out of space; log: {cr.logs}")
     record = BuildRecord(
         scenario=built.scenario.name,
         status="built" if done.returncode == 0 else "failed",
@@ -245,13 +248,21 @@ def run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         progress(Note(f"    another run is building this cell in {workdir}; waiting for it to finish"))
 
     with locked(workdir, waiting):
-        return _run_cell(ctx, cell, progress)
+        try:
+            return _run_cell(ctx, cell, progress)
+        except (NoSpace, OSError) as exc:
+            if is_no_space(exc):
+                # What the cell wrote is of no use (its set-up wipes it anyway): give the space back.
+                shutil.rmtree(workdir, ignore_errors=True)
+            raise
 
 
 def _run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     result = _new_result(ctx, cell)
     try:
         cr = _set_up(ctx, cell, result)
+    except NoSpace:
+        raise
     except HarnessError as exc:
         result.error = str(exc)
         progress(CellFailed(str(exc)))
@@ -292,6 +303,8 @@ def run_schedule(
             progress(BuildStarted(scenario.name, attempt))
             try:
                 record = build(scenario, attempt)
+            except NoSpace:
+                raise
             except HarnessError as exc:
                 builds.append(BuildRecord.not_run(scenario.name, str(exc), attempt=attempt))
                 continue

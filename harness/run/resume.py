@@ -51,4 +51,7 @@ def resume(path: Path, now: RunResult) -> Resumption:
     if why is not None:
         return Resumption([], f"{path} is from a stopped run, but {why}: starting afresh")
     kept = [c for c in earlier.cells if c.id in now.planned]
-    return Resumption(kept, f"resuming the stopped run in {path}: {len(kept)} finished cell(s) kept")
+    # A run SIGKILLed (or on a machine that went down) recorded neither its end nor a signal;
+    # its file is as valid as a stopped run's, since it is rewritten whole after every cell.
+    how = "stopped run" if earlier.interrupted else "run that was killed (it recorded no end)"
+    return Resumption(kept, f"resuming the {how} in {path}: {len(kept)} finished cell(s) kept")

@@ -11,7 +11,7 @@ from typing import Any
 
 from harness import __version__
 from harness.doctor import render, toolchain_checks
-from harness.errors import HarnessError, Interrupted
+from harness.errors import HarnessError, Interrupted, NoSpace, is_no_space
 from harness.files import write_set
 from harness.install.cache import Cache
 from harness.install.envs import Interpreter, ensure_tools, probe
@@ -163,9 +163,29 @@ def execute(
             f"{settings.out / 'results.json'}",
             signals.exit_code(exc),
         ) from None
+    except (NoSpace, OSError) as exc:
+        if not is_no_space(exc):
+            raise
+        raise _out_of_space(exc, result, settings.out, started, ctx) from None
     result.finished = _now()
     _save(result, settings.out, started, ctx)
     return result
+
+
+def _out_of_space(
+    exc: NoSpace | OSError, result: RunResult, out: Path, started: float, ctx: Context | None
+) -> NoSpace:
+    """A full disk stops the run like a signal: the finished cells are kept, marked interrupted,
+    so the same command resumes once space is freed (the cell it stopped in is not kept)."""
+    result.interrupted = True
+    kept = f"{len(result.cells)} finished cell(s) kept in {out / 'results.json'}"
+    try:
+        _save(result, out, started, ctx)
+    except OSError:
+        # --out is on the full disk too: the file saved after the last cell stays, whole (it
+        # was written as a set), and is resumed as a run that recorded no end.
+        kept = f"{len(result.cells)} finished cell(s) kept in {out / 'results.json'} as saved after the last"
+    return NoSpace(str(exc), kept=kept)
 
 
 def prepare(selection: Selection, settings: Settings, pins: Pins, progress: Progress) -> list[dict[str, Any]]:

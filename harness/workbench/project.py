@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import _toml as toml
-from harness.errors import HarnessError, UsageError
+from harness.errors import HarnessError, NoSpace, Unreachable, UsageError
 from harness.files import check_archive, filled_once, sha256_of, unpack_one_directory
 from harness.install.cache import Cache
 from harness.install.sources import forget_sdist, has_sdist, sdist
@@ -53,9 +53,13 @@ def resolve_project(text: str, cache: Cache) -> Path:
             root = sdist(cache, name, version)
             if fresh:  # checked now, so refused input leaves nothing behind, not even its download
                 project_sample(root)
+        except NoSpace:
+            raise  # not bad input
         except HarnessError as exc:
             if fresh:
                 forget_sdist(cache, name, version)
+            if isinstance(exc, Unreachable):  # not bad input either: the network, said as such
+                raise Unreachable(f"--project {text}: {exc}") from exc
             raise exc if isinstance(exc, UsageError) else UsageError(f"--project {text}: {exc}") from exc
         return root
     raise UsageError(f"--project {text}: not found; accepted: {ACCEPTED}")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from harness import _toml as toml
-from harness.errors import HarnessError
+from harness.errors import HarnessError, Unreachable
 from harness.install.pyo3 import Pyo3
 from harness.process import run
 from harness.workbench.samples import Sample
@@ -119,11 +119,26 @@ def make_work_copy(
 
 
 def fetch_crates(tree: Path, env: Mapping[str, str], log: Path) -> None:
-    """Resolve and download every crate now, so measured builds can run with the network off."""
+    """Resolve and download every crate now, so measured builds can run with the network off.
+
+    When crates.io cannot be reached, cargo is asked again with --offline: what an earlier run
+    left in cargo's own cache (its index and downloaded crates) still serves; only if that
+    cannot resolve the project either is the network failure said."""
+    try:
+        _fetch(tree, env, log, offline=[])
+    except Unreachable as online:
+        try:
+            _fetch(tree, env, log.with_name(log.stem + ".offline.log"), offline=["--offline"])
+        except HarnessError:
+            raise online from None
+
+
+def _fetch(tree: Path, env: Mapping[str, str], log: Path, offline: list[str]) -> None:
     manifest = root_manifest(tree)
     if not (manifest.parent / "Cargo.lock").exists():
-        run(["cargo", "generate-lockfile", "--manifest-path", manifest], cwd=tree, env=env, log=log)
-    run(["cargo", "fetch", "--manifest-path", manifest], cwd=tree, env=env, log=log.with_suffix(".fetch.log"))
+        run(["cargo", "generate-lockfile", *offline, "--manifest-path", manifest], cwd=tree, env=env, log=log)
+    fetch_log = log.with_suffix(".fetch.log")
+    run(["cargo", "fetch", *offline, "--manifest-path", manifest], cwd=tree, env=env, log=fetch_log)
 
 
 def locked_version(tree: Path, crate: str) -> str | None:

@@ -11,10 +11,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.model.results import BuildRecord, CellResult, RunResult, schema_problem
+from harness.process import GUARD_NAME
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -105,6 +107,14 @@ def assert_every_wheel_works(run: Run) -> None:
             assert build.wheel is not None and build.wheel.ok, f"{cell.id} {build.scenario}: {build.wheel}"
 
 
+def _is_guard(pid: int) -> bool:
+    """The harness's guard process (harness/process.py), which is no build."""
+    try:
+        return GUARD_NAME.encode() in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+
+
 def _stat(pid: str) -> tuple[int, int] | None:
     """(parent pid, process group) of a live process, from /proc (Linux)."""
     try:
@@ -123,7 +133,15 @@ def process_groups_below(root: int) -> set[int]:
         children = {pid for pid, (ppid, _) in table.items() if ppid in frontier} - below
         below |= children
         frontier = children
-    return {table[pid][1] for pid in below if pid in table}
+    return {table[pid][1] for pid in below if pid in table and not _is_guard(pid)}
+
+
+def gone_in_time(groups: set[int], seconds: float = 15) -> list[int]:
+    """Waits for every process of ``groups`` to end; those still alive after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (alive := alive_in_groups(groups)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return alive
 
 
 def alive_in_groups(groups: set[int]) -> list[int]:
@@ -138,3 +156,18 @@ def alive_in_groups(groups: set[int]) -> list[int]:
         if found is not None and found[1] in groups and state != "Z":
             alive.append(int(pid))
     return alive
+
+
+def named_in_groups(groups: set[int], name: str, argument: str) -> list[int]:
+    """Live processes called ``name`` (their /proc comm), with ``argument`` among their
+    arguments, in one of ``groups``."""
+    found = []
+    for pid in alive_in_groups(groups):
+        try:
+            named = Path(f"/proc/{pid}/comm").read_text().strip() == name
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if named and argument.encode() in argv:
+            found.append(pid)
+    return found

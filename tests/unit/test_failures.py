@@ -34,3 +34,10 @@ def test_the_hazard_samples_own_words_are_kept_as_they_are() -> None:
 
 def test_an_unrecognised_failure_is_not_guessed() -> None:
     assert diagnose("error[E0425]: cannot find value `x` in this scope") is None
+
+
+def test_a_compiler_killed_by_a_signal_is_named_with_what_to_do() -> None:
+    said = diagnose((FAILURES / "killed-rustc.log").read_text())
+    assert said is not None
+    assert said.startswith("rustc was killed by signal 9 (SIGKILL: the kernel's OOM killer")
+    assert "run again" in said and "CARGO_BUILD_JOBS=1" in said

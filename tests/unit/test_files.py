@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, Unreachable
 from harness.files import (
     digest,
     download_verified,
     filled_once,
     locked,
+    record_sha256,
+    unlike_recorded,
     unpack_one_directory,
     write_atomic,
     write_set,
@@ -76,7 +78,7 @@ def test_a_stored_archive_with_the_right_sha256_is_not_downloaded_again(tmp_path
     expected = hashlib.sha256(b"crate bytes").hexdigest()
     # An unreachable URL proves no download was attempted.
     assert download_verified("http://127.0.0.1:9/x.crate", expected, archive, what="index") == archive
-    with pytest.raises(HarnessError, match=re.escape("cannot download http://127.0.0.1:9/x.crate")):
+    with pytest.raises(Unreachable, match=re.escape("cannot reach http://127.0.0.1:9/x.crate (")):
         download_verified("http://127.0.0.1:9/x.crate", "0" * 64, archive, what="index")
 
 
@@ -132,3 +134,42 @@ def test_a_held_lock_makes_the_next_holder_wait_and_say_so(tmp_path: Path) -> No
     with locked(target, waiting=lambda: said.append("again")):
         pass
     assert said == ["waiting"], "a free lock is taken without a word"
+
+
+def test_a_marker_without_its_content_is_said_and_filled_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = []
+
+    def fill(dest: Path) -> str:
+        calls.append(dest)
+        (dest / "sub").mkdir(parents=True)
+        (dest / "sub" / "data").write_text("x")
+        return "note"
+
+    dest = filled_once(tmp_path / "entry", fill)
+    (dest / "sub" / "data").unlink()  # the marker stays, the content is gone
+    assert filled_once(dest, fill) == dest and len(calls) == 2 and (dest / "sub" / "data").exists()
+    said = capsys.readouterr().err
+    assert f"{dest} is incomplete: 1 of its 2 files are missing (sub/data first); filling it again" in said
+    (tmp_path / "entry.contents.json").unlink()  # an entry an older harness filled
+    filled_once(dest, fill)
+    assert len(calls) == 3 and "it has no list of its files" in capsys.readouterr().err
+    filled_once(dest, fill)
+    assert len(calls) == 3 and capsys.readouterr().err == "", "a whole entry is used as it is"
+
+
+def test_a_recorded_file_cut_short_or_missing_is_told_apart(tmp_path: Path) -> None:
+    """The check a compiled uv goes through before every use (unit-tested alone: compiling
+    uv again costs minutes)."""
+    binary = tmp_path / "uv"
+    assert unlike_recorded(binary) == "", "nothing recorded"
+    binary.write_bytes(b"\x7fELF" + b"\0" * 100)
+    record_sha256(binary)
+    assert unlike_recorded(binary) is None
+    binary.write_bytes(b"\x7fELF")
+    assert unlike_recorded(binary) == (
+        "it does not match the sha256 recorded when it was built (truncated or altered)"
+    )
+    binary.unlink()
+    assert unlike_recorded(binary) == "it is missing"

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -80,3 +81,31 @@ def test_lines_are_handed_over_as_they_come_and_kept(tmp_path: Path) -> None:
     assert [line for line, _ in seen] == ["first", "second"]
     assert seen[0][1] < 0.9 <= seen[1][1], "the first line arrived before the command ended"
     assert done.output == "first\nsecond\n"
+
+
+CHILD = """
+import os, sys
+from pathlib import Path
+from harness.process import run
+script = "echo $$ > {pidfile}; sleep 300"
+run(["sh", "-c", script], cwd=Path("."), env={{"PATH": os.environ["PATH"]}})
+"""
+
+
+def test_a_harness_killed_by_sigkill_leaves_no_build_behind(tmp_path: Path) -> None:
+    """A SIGKILL runs no handler: the guard process ends the build's group when the pipe from
+    the harness closes (a real harness process, a real SIGKILL)."""
+    pidfile = tmp_path / "pid"
+    code = CHILD.format(pidfile=pidfile)
+    harness = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parents[2])
+    deadline = time.monotonic() + 30
+    while not (pidfile.exists() and pidfile.read_text().strip()):
+        assert time.monotonic() < deadline and harness.poll() is None, "the build never started"
+        time.sleep(0.05)
+    pgid = int(pidfile.read_text())
+    harness.kill()
+    harness.wait()
+    deadline = time.monotonic() + 10
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _group_alive(pgid), "the build outlived the harness"

@@ -1,15 +1,19 @@
 from pathlib import Path
 
+from harness.files import filled_once
 from harness.install.cache import Cache
 from harness.install.pyo3 import CONFIG_CRATE, honours_base_python, prepare
 
 
 def fake_crate(cache: Cache, version: str, source: str) -> Path:
-    root = cache.crates / "src" / f"{CONFIG_CRATE}-{version}"
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text(f'[package]\nname = "{CONFIG_CRATE}"\nversion = "{version}"\n')
-    (root / "src" / "impl_.rs").write_text(source)
-    return root
+    """A crate as crates.crate_source leaves it, filled through the same filled_once."""
+
+    def fill(root: Path) -> None:
+        (root / "src").mkdir(parents=True)
+        (root / "src" / "impl_.rs").write_text(source)
+        (root / "Cargo.toml").write_text(f'[package]\nname = "{CONFIG_CRATE}"\nversion = "{version}"\n')
+
+    return filled_once(cache.crates / "src" / f"{CONFIG_CRATE}-{version}", fill, marker="Cargo.toml")
 
 
 def test_a_release_that_reads_the_variable_is_used_unpatched(tmp_path: Path) -> None:

@@ -137,3 +137,7 @@ def test_both_reports_lead_with_the_same_warnings(repeated: RunResult) -> None:
     assert "**This run was interrupted**: only finished cells are shown." in md
     assert f'<span class="failed">1 cell(s) failed</span>: <code>{stopped.cells[1].id}</code>' in page
     assert md.index("interrupted") < md.index("### Which strategy")
+    stopped.interrupted = False  # killed: no end, no signal recorded
+    stopped.finished = None
+    assert "**This run has not finished** (it is still running, or was killed)" in markdown.render(stopped)
+    assert "has not finished" not in markdown.render(repeated), "a finished run says nothing"

@@ -8,11 +8,12 @@ from harness.model.results import RunResult, write_results
 from harness.run.resume import resume
 
 
-def stopped(recorded: RunResult, path: Path) -> RunResult:
-    """``recorded`` as a run stopped after its first cell left it; returns the run asking again."""
+def stopped(recorded: RunResult, path: Path, *, killed: bool = False) -> RunResult:
+    """``recorded`` as a run stopped after its first cell left it (by a signal it recorded, or
+    ``killed``: SIGKILL, which leaves no mark); returns the run asking again."""
     earlier = copy.deepcopy(recorded)
     earlier.planned = [c.id for c in recorded.cells]
-    earlier.finished, earlier.interrupted = None, True
+    earlier.finished, earlier.interrupted = None, not killed
     earlier.cells = earlier.cells[:1]
     write_results(earlier, path)
     again = copy.deepcopy(recorded)
@@ -27,6 +28,17 @@ def test_the_finished_cells_of_a_stopped_run_are_kept(repeated: RunResult, tmp_p
     assert [c.id for c in resumed.kept] == [repeated.cells[0].id]
     assert resumed.kept[0] == repeated.cells[0], "kept as measured"
     assert "1 finished cell(s) kept" in resumed.why
+
+
+def test_a_killed_run_which_recorded_no_end_is_resumed_and_said_so(
+    repeated: RunResult, tmp_path: Path
+) -> None:
+    path = tmp_path / "results.json"
+    again = stopped(repeated, path, killed=True)
+    resumed = resume(path, again)
+    assert resumed.kept == repeated.cells[:1]
+    said = f"resuming the run that was killed (it recorded no end) in {path}: 1 finished cell(s) kept"
+    assert resumed.why == said
 
 
 def test_cells_measured_otherwise_are_built_again(repeated: RunResult, tmp_path: Path) -> None:
