@@ -21,8 +21,8 @@ from harness.install.envs import probe
 from harness.install.frontend_spec import BINARY_FORMS
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
 from harness.install.pypi import ACCEPT, missing_release, parse_page, project_url
-from harness.install.second_python import check_given, installed_second
-from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SECOND_PYTHON, SWITCHING
+from harness.install.second_python import check_given
+from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
 from harness.process import clean_environment
 from harness.run import signals
@@ -309,21 +309,6 @@ def _check_directories(args: argparse.Namespace) -> None:
             check_given(args.switch_python, primary, env)
 
 
-def _where_a_second_python_is(selection: Selection, python: str) -> Selection:
-    """The default scenarios, less the two on a second interpreter when this machine has none:
-    a default run never installs or compiles an interpreter."""
-    env = clean_environment(os.environ)
-    if installed_second(probe(python, env), env) is not None:
-        return selection
-    print(
-        f"pyo3-harness: note: no second CPython here, so the {', '.join(SECOND_PYTHON)} scenarios "
-        "(the stale-cache and compiled-for checks across interpreters) are left out; name one "
-        "with --switch-python PATH|VERSION",
-        file=sys.stderr,
-    )
-    return selection.without_scenarios(SECOND_PYTHON)
-
-
 def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     _check_directories(args)
     if args.command == "list":
@@ -353,13 +338,11 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
         return commands.patches(tools, cache, pins, args.python, args.upstream_tests, args.out)
     selection = selection_from(args, pins, cache)
     check_releases(selection)
-    if args.command == "run" and not args.scenario and not args.switch_python:
-        selection = _where_a_second_python_is(selection, args.python)
     if args.command == "prepare":
         settings = Settings(Path("results"), cache, None, args.python, args.refresh)
         return commands.prepare(selection, settings, pins)
     settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, args.switch_python)
-    return commands.run(selection, settings, pins, command)
+    return commands.run(selection, settings, pins, command, default_scenarios=not args.scenario)
 
 
 def _cannot_use(args: argparse.Namespace, exc: OSError) -> int:

@@ -16,8 +16,10 @@ from harness.doctor import checks, project_checks, render
 from harness.errors import UsageError
 from harness.files import write_atomic
 from harness.install.cache import Cache
+from harness.install.envs import probe
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
 from harness.install.patch_check import Check, check_all
+from harness.install.second_python import installed_second
 from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, SECOND_PYTHON
 from harness.pins import Pins
 from harness.process import clean_environment
@@ -91,7 +93,31 @@ def doctor(cache: Path, python: str, project: str | None, out: Path) -> int:
     return 0 if all(c.ok for c in found) else 1
 
 
-def run(selection: Selection, settings: Settings, pins: Pins, command: list[str]) -> int:
+def _where_a_second_python_is(selection: Selection, python: str) -> Selection:
+    """The default scenarios, less the two on a second interpreter when this machine has none:
+    a default run never installs or compiles an interpreter."""
+    env = clean_environment(os.environ)
+    if installed_second(probe(python, env), env) is not None:
+        return selection
+    print(
+        f"pyo3-harness: note: no second CPython here, so the {', '.join(SECOND_PYTHON)} scenarios "
+        "(the stale-cache and compiled-for checks across interpreters) are left out; name one "
+        "with --switch-python PATH|VERSION",
+        file=sys.stderr,
+    )
+    return selection.without_scenarios(SECOND_PYTHON)
+
+
+def run(
+    selection: Selection,
+    settings: Settings,
+    pins: Pins,
+    command: list[str],
+    *,
+    default_scenarios: bool = False,
+) -> int:
+    if default_scenarios and not settings.switch_python:
+        selection = _where_a_second_python_is(selection, settings.python)
     to_run = selection.to_run()
     for cell, reason in selection.skipped():
         print(f"pyo3-harness: leaving out {cell.id}: {reason}", file=sys.stderr)
