@@ -14,13 +14,12 @@ from typing import Any, TextIO
 from harness import __version__, commands
 from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
 from harness.errors import HarnessError, NoSpace, UsageError, is_no_space, unknown_name
-from harness.files import http_get, unwritable
+from harness.files import unwritable
 from harness.install import patch_check
 from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
 from harness.install.frontend_spec import BINARY_FORMS
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
-from harness.install.pypi import ACCEPT, missing_release, parse_page, project_url
 from harness.install.second_python import check_given
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
@@ -29,6 +28,7 @@ from harness.run import signals
 from harness.run.selection import EXCLUSIVE, Selection
 from harness.run.session import Settings
 from harness.run.shard import parse_shard
+from harness.survey import command as survey_command
 from harness.workbench.project import ACCEPTED as PROJECT_FORMS
 from harness.workbench.project import resolve_project
 from harness.workbench.samples import DEFAULT_SAMPLES
@@ -79,22 +79,6 @@ def _repeat(given: str) -> int:
     if value < 1:
         raise UsageError(f"--repeat takes a whole number of attempts, 1 or more; got {given!r}")
     return value
-
-
-def check_releases(selection: Selection) -> None:
-    """Every ``NAME==VERSION`` frontend is a release on PyPI, asked before anything is installed;
-    when PyPI cannot be reached, the run goes on (a cached install of it may still serve)."""
-    for spec in selection.frontends:
-        if spec.version is None:
-            continue
-        package = spec.plugin.package
-        try:
-            page = parse_page(http_get(project_url(package), accept=ACCEPT), package)
-        except HarnessError:
-            continue  # offline: not known to be wrong
-        problem = missing_release(page, package, spec.version)
-        if problem:
-            raise UsageError(f"--frontend {spec}: {problem}")
 
 
 def selection_from(args: argparse.Namespace, pins: Pins, cache: Path) -> Selection:
@@ -165,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     _matrix_parser(sub)
     sub.add_parser("list", help="show the frontends, strategies, samples, scenarios and pyo3 versions")
     _patches_parser(sub)
+    survey_command.add_parser(sub, _common)
     doctor = sub.add_parser("doctor", help="check the toolchain, Python, disk and registry reach")
     doctor.add_argument("--project", help=f"also check a project before a run: {PROJECT_FORMS}")
     doctor.add_argument("--out", type=Path, default=Path("results"), help="the --out a run will write to")
@@ -336,8 +321,10 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     if args.command == "patches":
         tools = _choose(_split(args.tool), patch_check.patched_tools(), "tool")
         return commands.patches(tools, cache, pins, args.python, args.upstream_tests, args.out)
+    if args.command == "survey":
+        return survey_command.main(args, cache)
     selection = selection_from(args, pins, cache)
-    check_releases(selection)
+    commands.check_releases(selection)
     if args.command == "prepare":
         settings = Settings(Path("results"), cache, None, args.python, args.refresh)
         return commands.prepare(selection, settings, pins)

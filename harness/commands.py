@@ -13,12 +13,13 @@ from pathlib import Path
 
 from harness.ci_matrix import github, plan, text
 from harness.doctor import checks, project_checks, render
-from harness.errors import UsageError
-from harness.files import write_atomic
+from harness.errors import HarnessError, UsageError
+from harness.files import http_get, write_atomic
 from harness.install.cache import Cache
 from harness.install.envs import probe
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS
 from harness.install.patch_check import Check, check_all
+from harness.install.pypi import ACCEPT, missing_release, parse_page, project_url
 from harness.install.second_python import installed_second
 from harness.model.scenarios import DEFAULT_SCENARIOS, SCENARIOS, SECOND_PYTHON
 from harness.pins import Pins
@@ -106,6 +107,22 @@ def _where_a_second_python_is(selection: Selection, python: str) -> Selection:
         file=sys.stderr,
     )
     return selection.without_scenarios(SECOND_PYTHON)
+
+
+def check_releases(selection: Selection) -> None:
+    """Every ``NAME==VERSION`` frontend is a release on PyPI, asked before anything is installed;
+    when PyPI cannot be reached, the run goes on (a cached install of it may still serve)."""
+    for spec in selection.frontends:
+        if spec.version is None:
+            continue
+        package = spec.plugin.package
+        try:
+            page = parse_page(http_get(project_url(package), accept=ACCEPT), package)
+        except HarnessError:
+            continue  # offline: not known to be wrong
+        problem = missing_release(page, package, spec.version)
+        if problem:
+            raise UsageError(f"--frontend {spec}: {problem}")
 
 
 def run(

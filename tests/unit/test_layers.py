@@ -19,6 +19,7 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"workbench"}),
     frozenset({"doctor"}),
     frozenset({"run"}),
+    frozenset({"survey"}),
     frozenset({"ci_matrix"}),
     frozenset({"commands"}),
     frozenset({"cli"}),

@@ -1,0 +1,80 @@
+"""`pyo3-harness survey`: its flags, and the command over ``harness.survey.runner``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from harness.errors import UsageError
+from harness.files import write_set
+from harness.measure.machine import toolchain
+from harness.pins import load_pins
+from harness.process import clean_environment, run
+from harness.run.shard import parse_shard
+from harness.survey.listing import LIST, load_list
+from harness.survey.runner import SurveyOptions, survey
+from harness.survey.table import markdown
+
+# The question the survey answers: does the patch set stop the churn, locally and in CI, and
+# does it break anything. Warm and incremental are the local loop, ci-restore a CI job.
+FRONTENDS, STRATEGIES, SCENARIOS = "build,uv", "stock,frontend-patch", "warm,incremental,ci-restore"
+
+
+def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    parser = sub.add_parser("survey", help="measure the listed pyo3 projects from PyPI, resumably")
+    parser.add_argument(
+        "--list", type=Path, default=LIST, help="the survey list (TOML; default: the curated one)"
+    )
+    parser.add_argument("--only", help="comma-separated project names from the list (default: every one)")
+    parser.add_argument("--frontend", default=FRONTENDS, help=f"as for run (default: {FRONTENDS})")
+    parser.add_argument("--strategy", default=STRATEGIES, help=f"as for run (default: {STRATEGIES})")
+    parser.add_argument("--scenario", default=SCENARIOS, help=f"as for run (default: {SCENARIOS})")
+    parser.add_argument("--budget", default="60", help="minutes one project may take (default: 60)")
+    parser.add_argument("--shard", help="I/N: measure every Nth project of the list, from the Ith")
+    parser.add_argument("--out", type=Path, default=Path("survey"), help="where rows and results go")
+    common(parser)
+
+
+def _budget(text: str) -> float:
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = 0.0
+    if not minutes > 0:
+        raise UsageError(f"--budget {text!r}: accepted: minutes, a number above 0")
+    return minutes * 60
+
+
+def main(args: argparse.Namespace, cache: Path) -> int:
+    projects = load_list(args.list)
+    if args.only:
+        wanted = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = sorted(set(wanted) - {p.name for p in projects})
+        if unknown:
+            names = ", ".join(p.name for p in projects)
+            raise UsageError(f"--only {', '.join(unknown)}: not in {args.list}; accepted: {names}")
+        projects = [p for p in projects if p.name in wanted]
+    if args.shard:
+        projects = parse_shard(args.shard).select(projects)
+    options = SurveyOptions(
+        args.out, cache, args.python, args.frontend, args.strategy, args.scenario, _budget(args.budget)
+    )
+    env = clean_environment(os.environ)
+    pins = load_pins(args.pins)
+    measured_with = {"pins": pins.digest, "toolchain": toolchain(env).to_json(), "python": args.python}
+    rows = survey(projects, options, env=env, runner=run, measured_with=measured_with, say=print)
+    by_spec = {r.project: r for r in rows}
+    write_set(
+        {
+            args.out / "survey.json": json.dumps([asdict(r) for r in rows], indent=1) + "\n",
+            args.out / "survey.md": markdown(projects, by_spec, args.out),
+        }
+    )
+    print(f"\nsurvey: {args.out / 'survey.md'}, {args.out / 'survey.json'}", file=sys.stderr)
+    return 0 if all(r.status == "measured" for r in rows) else 1

@@ -1,0 +1,171 @@
+"""`pyo3-harness survey`: every listed project through `pyo3-harness run`, one at a time.
+
+Each project is a `run --project NAME==VERSION` of its own, in a child process with a time
+budget, into ``<out>/projects/<name>/``; its row (``row.json``) is written as soon as it ends, so
+an interrupted survey loses at most the project in progress, and that project's own results
+file resumes its finished cells. A second survey with the same selection skips every project
+whose row carries the same stamp: the harness version, the pins, the toolchain and its cargo
+settings, the selection and the patch series; so a new patch set measures everything again.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+from harness import __version__
+from harness.files import digest, write_atomic
+from harness.install.patches import patches_root
+from harness.process import Runner
+from harness.survey.listing import SurveyProject
+
+Status = Literal["measured", "failed", "over-budget"]
+TIMED_OUT = 124  # process.run's exit for a command past its timeout
+
+
+@dataclass(frozen=True)
+class SurveyOptions:
+    out: Path
+    cache: Path
+    python: str
+    frontends: str  # comma-separated, as `run` takes them
+    strategies: str
+    scenarios: str
+    budget: float  # seconds one project may take, installs and every build included
+
+    def run_args(self, project: SurveyProject, strategies: str) -> list[str]:
+        where = self.out / "projects" / project.name
+        return [
+            *("--project", project.spec, "--frontend", self.frontends, "--strategy", strategies),
+            *("--scenario", self.scenarios, "--out", str(where / "out"), "--work-dir", str(where / "work")),
+            *("--cache-dir", str(self.cache), "--python", self.python),
+        ]
+
+
+@dataclass(frozen=True)
+class Row:
+    project: str  # NAME==VERSION
+    status: Status
+    seconds: float
+    exit: int
+    detail: str  # the run's last words when it failed; what was left out
+    stamp: str
+    budget: float
+
+
+def series_lines(root: Path | None = None) -> frozenset[str]:
+    """The pyo3 release lines with a patch series (``0.29`` for patches/pyo3/0.29.2)."""
+    base = (root or patches_root()) / "pyo3"
+    return frozenset(".".join(d.name.split(".")[:2]) for d in base.iterdir() if (d / "series").is_file())
+
+
+def strategies_for(project: SurveyProject, wanted: str, lines: frozenset[str]) -> tuple[str, str]:
+    """The strategies a project can be measured with, and what was left out: strategies that
+    patch pyo3 need a series for the project's pyo3 line (stock is measured anyway)."""
+    if project.binding == "pyo3" and project.pyo3_line in lines:
+        return wanted, ""
+    kept = [s for s in wanted.split(",") if s == "stock"] or ["stock"]
+    line = project.pyo3_line or "unknown"
+    return ",".join(kept), f"no series for pyo3 line {line} ({project.binding}): stock only"
+
+
+def stamp(
+    options: SurveyOptions, project: SurveyProject, strategies: str, measured_with: Mapping[str, object]
+) -> str:
+    """What a project's row was measured with; equal stamps need no new measurement."""
+    root = patches_root()
+    series = sorted(str(p.relative_to(root)) + p.read_text(errors="replace") for p in root.rglob("*.patch"))
+    selection = (project.spec, options.frontends, strategies, options.scenarios)
+    return digest(__version__, selection, sorted(measured_with.items()), digest(*series))
+
+
+def row_path(out: Path, project: SurveyProject) -> Path:
+    return out / "projects" / project.name / "row.json"
+
+
+def read_row(path: Path) -> Row | None:
+    try:
+        return Row(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None  # absent, or cut short by an earlier crash: measured again
+
+
+def still_good(row: Row | None, stamp_now: str, budget: float) -> bool:
+    """A row is kept when measured with the same stamp, unless it ran out of a smaller budget."""
+    if row is None or row.stamp != stamp_now:
+        return False
+    return not (row.status == "over-budget" and budget > row.budget)
+
+
+def measure(
+    project: SurveyProject,
+    options: SurveyOptions,
+    strategies: str,
+    *,
+    env: Mapping[str, str],
+    runner: Runner,
+    stamp_now: str,
+    left_out: str,
+) -> Row:
+    where = row_path(options.out, project).parent
+    where.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "harness", "run", *options.run_args(project, strategies)]
+    done = runner(argv, cwd=where, env=env, log=where / "survey.log", check=False, timeout=options.budget)
+    if done.returncode == TIMED_OUT:
+        status: Status = "over-budget"
+        detail = f"over the budget of {options.budget:.0f} s; the finished cells are in out/results.json"
+    else:
+        status = "measured" if done.returncode == 0 else "failed"
+        detail = "" if done.returncode == 0 else _last_words(done.output)
+    detail = "; ".join(d for d in (detail, left_out) if d)
+    row = Row(
+        project.spec, status, round(done.seconds, 1), done.returncode, detail, stamp_now, options.budget
+    )
+    write_atomic(row_path(options.out, project), json.dumps(asdict(row), indent=1) + "\n")
+    return row
+
+
+def _last_words(output: str) -> str:
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    return " / ".join(lines[-3:])[-600:]
+
+
+def time_left(seconds: Sequence[float], remaining: int) -> str:
+    """An estimate from the projects measured so far in this survey."""
+    if not seconds:
+        return "time left: unknown until a project is measured"
+    return f"about {statistics.mean(seconds) * remaining / 60:.0f} min left"
+
+
+def survey(
+    projects: Sequence[SurveyProject],
+    options: SurveyOptions,
+    *,
+    env: Mapping[str, str],
+    runner: Runner,
+    measured_with: Mapping[str, object],
+    say: Callable[[str], None],
+) -> list[Row]:
+    lines, rows, took = series_lines(), list[Row](), list[float]()
+    for index, project in enumerate(projects, 1):
+        at = f"[{index}/{len(projects)}] {project.spec}"
+        strategies, left_out = strategies_for(project, options.strategies, lines)
+        stamp_now = stamp(options, project, strategies, measured_with)
+        earlier = read_row(row_path(options.out, project))
+        if still_good(earlier, stamp_now, options.budget) and earlier is not None:
+            say(f"{at}: {earlier.status} already, with the same stamp")
+            rows.append(earlier)
+            continue
+        say(f"{at}: measuring ({time_left(took, len(projects) - index + 1)})")
+        row = measure(
+            project, options, strategies, env=env, runner=runner, stamp_now=stamp_now, left_out=left_out
+        )
+        say(f"{at}: {row.status} in {row.seconds:.0f} s {row.detail}".rstrip())
+        took.append(row.seconds)
+        rows.append(row)
+    return rows

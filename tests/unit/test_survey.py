@@ -1,0 +1,114 @@
+"""The survey: its list, which strategies each project gets, what a second survey keeps, and
+its table, fed with the curated list and a results file recorded from a real run."""
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.errors import UsageError
+from harness.survey.listing import load_list
+from harness.survey.runner import (
+    Row,
+    SurveyOptions,
+    read_row,
+    row_path,
+    series_lines,
+    still_good,
+    strategies_for,
+    survey,
+)
+from harness.survey.table import markdown
+from tests.conftest import REPEATED
+from tests.replay import Recorded, Replay
+
+PROJECTS = load_list()
+PYTHON = Path(sys.executable).name
+
+
+def options(out: Path, budget: float = 600.0) -> SurveyOptions:
+    return SurveyOptions(
+        out, out / "cache", "/usr/bin/python3", "build,uv", "stock,frontend-patch", "warm", budget
+    )
+
+
+def test_the_curated_list_spans_what_the_issue_asks() -> None:
+    assert len(PROJECTS) >= 25
+    assert all(re.fullmatch(r"[0-9a-f]{64}", p.sha256) and "==" in p.spec for p in PROJECTS)
+    assert {p.backend for p in PROJECTS} == {"maturin", "setuptools-rust"}
+    assert {p.binding for p in PROJECTS} == {"pyo3", "pyo3-ffi"}
+    assert {p.abi3 for p in PROJECTS} == {True, False} and {p.workspace for p in PROJECTS} == {True, False}
+    assert len({p.pyo3_line for p in PROJECTS if p.pyo3}) >= 3, "several pyo3 release lines"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("", "no [[project]] tables"),
+        ('[[project]]\nspec = "a==1"\n', "`sha256` is missing"),
+        ("[[project]\n", "accepted: a TOML file"),
+    ],
+)
+def test_a_bad_list_is_refused_with_what_is_accepted(tmp_path: Path, text: str, said: str) -> None:
+    path = tmp_path / "list.toml"
+    path.write_text(text)
+    with pytest.raises(UsageError, match=re.escape(said)):
+        load_list(path)
+
+
+def test_a_project_on_a_pyo3_line_without_a_series_is_measured_stock_only() -> None:
+    lines = series_lines()
+    assert {"0.28", "0.29", "0.30"} <= lines
+    by_name = {p.name: p for p in PROJECTS}
+    covered = next(p for p in PROJECTS if p.binding == "pyo3" and p.pyo3_line in lines)
+    assert strategies_for(covered, "stock,frontend-patch", lines) == ("stock,frontend-patch", "")
+    old = next(p for p in PROJECTS if p.pyo3 and p.pyo3_line not in lines)
+    kept, why = strategies_for(old, "stock,frontend-patch", lines)
+    assert kept == "stock" and f"no series for pyo3 line {old.pyo3_line}" in why
+    ffi = next(p for p in by_name.values() if p.binding == "pyo3-ffi")
+    assert strategies_for(ffi, "stock,frontend-patch", lines)[0] == "stock"
+
+
+def test_a_row_is_kept_with_its_stamp_and_an_over_budget_one_retried_with_more_time() -> None:
+    row = Row("x==1", "measured", 10.0, 0, "", "abc", 600.0)
+    assert (
+        still_good(row, "abc", 600.0) and not still_good(row, "def", 600.0) and not still_good(None, "abc", 1)
+    )
+    late = Row("x==1", "over-budget", 600.0, 124, "", "abc", 600.0)
+    assert still_good(late, "abc", 600.0) and not still_good(late, "abc", 1200.0)
+
+
+def test_rows_are_stored_as_they_finish_and_a_second_survey_skips_them(tmp_path: Path) -> None:
+    two = PROJECTS[:2]
+    # The child `pyo3-harness run`s as they ended in a real survey: one built, one past its budget.
+    said: list[str] = []
+    first = Replay({PYTHON: Recorded("results: …/results.json", 0, 42.0)})
+    rows = survey(two, options(tmp_path), env={}, runner=first, measured_with={"pins": "p"}, say=said.append)
+    assert [r.status for r in rows] == ["measured", "measured"]
+    assert all(read_row(row_path(tmp_path, p)) == r for p, r in zip(two, rows, strict=True))
+    assert "about 1 min left" in said[2], said  # one project of 42 s measured, one to go
+    argv = first.calls[0][0]
+    assert argv[argv.index("--project") + 1] == two[0].spec and "--cache-dir" in argv
+    again = Replay({})
+    survey(two, options(tmp_path), env={}, runner=again, measured_with={"pins": "p"}, say=said.append)
+    assert again.calls == [] and said[-1].endswith("measured already, with the same stamp")
+    newer = Replay({PYTHON: Recorded("timed out after 1s", 124, 1.0)})
+    rows = survey(
+        two[:1], options(tmp_path, 1.0), env={}, runner=newer, measured_with={"pins": "q"}, say=said.append
+    )
+    assert rows[0].status == "over-budget" and "over the budget of 1 s" in rows[0].detail
+
+
+def test_the_table_reads_each_projects_own_results(tmp_path: Path) -> None:
+    project = PROJECTS[0]
+    out = row_path(tmp_path, project).parent / "out"
+    out.mkdir(parents=True)
+    shutil.copy(REPEATED, out / "results.json")  # a real run: stock churns 3 crates, exported none
+    rows = {project.spec: Row(project.spec, "measured", 300.0, 0, "", "s", 600.0)}
+    text = markdown(PROJECTS[:2], rows, tmp_path)
+    mine = next(line for line in text.splitlines() if project.spec in line)
+    assert "| measured |" in mine and "| 3, " in mine, mine
+    other = next(line for line in text.splitlines() if PROJECTS[1].spec in line)
+    assert "not measured yet" in other
