@@ -284,7 +284,7 @@ def _check_directories(args: argparse.Namespace) -> None:
         problem = unwritable(path)
         if problem:
             raise UsageError(f"{flag} {path}: {problem}; accepted: a writable directory")
-    if args.command in ("run", "prepare", "patches"):
+    if args.command in ("run", "prepare", "patches", "survey"):
         env = clean_environment(os.environ)
         try:
             primary = probe(args.python, env)

@@ -16,9 +16,10 @@ from harness.files import write_set
 from harness.measure.machine import toolchain
 from harness.pins import load_pins
 from harness.process import clean_environment, run
+from harness.run.selection import Selection
 from harness.run.shard import parse_shard
 from harness.survey.listing import LIST, load_list
-from harness.survey.runner import SurveyOptions, survey
+from harness.survey.runner import SurveyOptions, read_row, row_path, survey
 from harness.survey.table import markdown
 
 # The question the survey answers: does the patch set stop the churn, locally and in CI, and
@@ -38,6 +39,11 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
     parser.add_argument("--budget", default="60", help="minutes one project may take (default: 60)")
     parser.add_argument("--shard", help="I/N: measure every Nth project of the list, from the Ith")
     parser.add_argument("--out", type=Path, default=Path("survey"), help="where rows and results go")
+    parser.add_argument(
+        "--table-only",
+        action="store_true",
+        help="measure nothing: write the table from the rows in --out (shards' outputs copied into one)",
+    )
     common(parser)
 
 
@@ -51,10 +57,14 @@ def _budget(text: str) -> float:
     return minutes * 60
 
 
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
 def main(args: argparse.Namespace, cache: Path) -> int:
     projects = load_list(args.list)
     if args.only:
-        wanted = [n.strip() for n in args.only.split(",") if n.strip()]
+        wanted = _names(args.only)
         unknown = sorted(set(wanted) - {p.name for p in projects})
         if unknown:
             names = ", ".join(p.name for p in projects)
@@ -62,13 +72,24 @@ def main(args: argparse.Namespace, cache: Path) -> int:
         projects = [p for p in projects if p.name in wanted]
     if args.shard:
         projects = parse_shard(args.shard).select(projects)
+    pins = load_pins(args.pins)
+    # Every child run takes these; a wrong name is refused here, not once per project.
+    Selection.from_names(
+        pyo3_versions=pins.pyo3_versions,
+        frontends=_names(args.frontend),
+        strategies=_names(args.strategy),
+        scenarios=_names(args.scenario),
+    )
     options = SurveyOptions(
         args.out, cache, args.python, args.frontend, args.strategy, args.scenario, _budget(args.budget)
     )
     env = clean_environment(os.environ)
-    pins = load_pins(args.pins)
     measured_with = {"pins": pins.digest, "toolchain": toolchain(env).to_json(), "python": args.python}
-    rows = survey(projects, options, env=env, runner=run, measured_with=measured_with, say=print)
+    if args.table_only:
+        found = [read_row(row_path(args.out, p)) for p in projects]
+        rows = [r for r in found if r is not None]
+    else:
+        rows = survey(projects, options, env=env, runner=run, measured_with=measured_with, say=print)
     by_spec = {r.project: r for r in rows}
     write_set(
         {
