@@ -58,8 +58,10 @@ class CellRun:
         """The wheelhouse a build environment installs from: the cell's, or the second
         interpreter's when the frontend runs there. With ``check``: the one for the interpreter
         the wheel is checked on (the second's when the build targets it)."""
-        second = scenario.needs_second_python if check else scenario.switch_python
-        if second:
+        if check and scenario.needs_second_python:
+            # A wheel check installs the built wheel, never the backend: the stock wheels do.
+            return self.ctx.wheelhouse(patched_backend=False, switched=True)
+        if scenario.switch_python:
             return self.ctx.wheelhouse(patched_backend=self.strategy.backend_patch, switched=True)
         return self.wheelhouse
 

@@ -203,7 +203,7 @@ def prepare(selection: Selection, settings: Settings, pins: Pins, progress: Prog
         if any(s.switch_python for s in cell.scenarios):
             ctx.frontend(cell.frontend, patched=strategy.frontend_patch, switched=True)
         if any(s.needs_second_python for s in cell.scenarios):
-            ctx.wheelhouse(patched_backend=strategy.backend_patch, switched=True)
+            ctx.wheelhouse(patched_backend=False, switched=True)  # where its wheels are checked
         if cell.project is None:  # a project's pyo3 version is read from its lock file later
             ctx.pyo3(cell.pyo3, strategy.base_support)
     return ctx.provisioner.installs
