@@ -18,7 +18,7 @@ from pathlib import Path
 from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from harness.measure.fingerprints import snapshot
+from harness.measure.fingerprints import Snapshot
 from harness.measure.resolved_config import exported_config, exporting_run, output_file
 
 # The keys of pyo3's config that decide the interpreter an extension fits; the rest (paths,
@@ -29,10 +29,9 @@ KEYS = ("implementation", "version", "abi3", "target_abi", "build_flags")
 _IMPLEMENTATION_TAGS = {"CPython": "cp", "PyPy": "pp", "GraalPy": "graalpy"}
 
 
-def compiled_for(target: Path) -> dict[str, str] | None:
-    """The fit-deciding part of the config the newest pyo3-ffi build in ``target`` exported;
-    None when no pyo3-ffi was built there or its output is unreadable."""
-    snap = snapshot(target)
+def compiled_for(snap: Snapshot) -> dict[str, str] | None:
+    """The fit-deciding part of the config the newest pyo3-ffi build in the snapshot's target
+    dir exported; None when no pyo3-ffi was built there or its output is unreadable."""
     unit = exporting_run(snap)
     if unit is None:
         return None

@@ -16,7 +16,7 @@ from harness.measure.cargo_log import compiled_from_log
 from harness.measure.cargo_time import cargo_seconds
 from harness.measure.causes import BuildDiff, diff
 from harness.measure.compiled_for import compiled_for
-from harness.measure.fingerprints import snapshot
+from harness.measure.fingerprints import Snapshot, snapshot
 from harness.measure.safety import PYO3_CHAIN, Evidence, evaluate
 from harness.model.progress import BuildDone, BuildStarted, CellFailed, Note, Progress
 from harness.model.results import FROM_CARGO_OUTPUT, FROM_FINGERPRINTS, BuildRecord, CellResult
@@ -55,22 +55,22 @@ def _build_env(ctx: Context, extra: Mapping[str, str]) -> dict[str, str]:
 
 def _measured_run(
     cr: CellRun, argv: list[str], env: dict[str, str], target: Path | None, stem: str
-) -> tuple[Completed, BuildDiff]:
+) -> tuple[Completed, BuildDiff, Snapshot | None]:
     """Run the build between two snapshots of cargo's records (or read cargo's output when
-    there is no target dir to snapshot)."""
+    there is no target dir to snapshot); the snapshot after it, when there is one."""
     log = cr.logs / f"{stem}.log"
     with cr.ctx.timer.timing("measure"):
         before = snapshot(target) if target else None
     done = cr.ctx.runner(argv, cwd=cr.src, env=_build_env(cr.ctx, env), log=log, check=False)
     cr.ctx.timer.add("build", done.seconds)
     if target is None or before is None:
-        return done, compiled_from_log(done.output)
+        return done, compiled_from_log(done.output), None
     with cr.ctx.timer.timing("measure"):
         after = snapshot(target)
         # Keep cargo's records beside the log, so every cause in the report can be audited.
         snapshots = {"before": before.to_json(), "after": after.to_json()}
         (cr.logs / f"{stem}.fingerprints.json").write_text(json.dumps(snapshots, indent=1), encoding="utf-8")
-        return done, diff(before, after, package_roots(cr.src))
+        return done, diff(before, after, package_roots(cr.src)), after
 
 
 def build_plan(cr: CellRun, scenario: Scenario, installed: Installed, attempt: int = 0) -> BuildPlan:
@@ -120,7 +120,7 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
     invocation = installed.frontend.invocation(installed, paths, built.options)
     added = {**invocation.env, **built.env}
     started = time.time()  # after the scenario's edit: what an installed module must be newer than
-    done, explained = _measured_run(cr, invocation.argv, added, built.target, built.stem)
+    done, explained, after = _measured_run(cr, invocation.argv, added, built.target, built.stem)
     if done.returncode != 0 and says_no_space(done.output):
         # Not a row: the build never got to be measured, and every later one would fail alike.
         raise NoSpace(f"the {built.stem} build of {cr.cell.id} ran out of space; log: {cr.logs}")
@@ -144,9 +144,8 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
     )
     if built.stale_evidence and record.ok:
         _stale_evidence(cr, record, built)
-    if built.target is not None and record.ok:
-        with cr.ctx.timer.timing("measure"):
-            record.compiled_for = compiled_for(built.target)
+    if after is not None and record.ok:
+        record.compiled_for = compiled_for(after)
     if built.check == "installed" and built.target_env is not None:
         edited = started if built.requires_fresh else None
         check_installed_project(cr, record, built.target_env, edited, built.stem, done.output)

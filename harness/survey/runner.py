@@ -74,14 +74,21 @@ def strategies_for(project: SurveyProject, wanted: str, lines: frozenset[str]) -
     return ",".join(kept), f"no series for pyo3 line {line} ({project.binding}): stock only"
 
 
+def series_digest(root: Path | None = None) -> str:
+    """Every patch series file, by path and content: read once per survey."""
+    base = root or patches_root()
+    return digest(
+        *sorted(str(p.relative_to(base)) + p.read_text(errors="replace") for p in base.rglob("*.patch"))
+    )
+
+
 def stamp(
     options: SurveyOptions, project: SurveyProject, strategies: str, measured_with: Mapping[str, object]
 ) -> str:
-    """What a project's row was measured with; equal stamps need no new measurement."""
-    root = patches_root()
-    series = sorted(str(p.relative_to(root)) + p.read_text(errors="replace") for p in root.rglob("*.patch"))
+    """What a project's row was measured with (``measured_with`` holds the series digest too);
+    equal stamps need no new measurement."""
     selection = (project.spec, options.frontends, strategies, options.scenarios)
-    return digest(__version__, selection, sorted(measured_with.items()), digest(*series))
+    return digest(__version__, selection, sorted(measured_with.items()))
 
 
 def row_path(out: Path, project: SurveyProject) -> Path:
@@ -152,6 +159,7 @@ def survey(
     say: Callable[[str], None],
 ) -> list[Row]:
     lines, rows, took = series_lines(), list[Row](), list[float]()
+    measured_with = {**measured_with, "series": series_digest()}
     for index, project in enumerate(projects, 1):
         at = f"[{index}/{len(projects)}] {project.spec}"
         strategies, left_out = strategies_for(project, options.strategies, lines)

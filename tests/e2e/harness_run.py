@@ -87,6 +87,20 @@ def start_harness(args: list[str], out: Path, work: Path) -> subprocess.Popen[st
     )
 
 
+def harness_command(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """Any other subcommand of the real CLI (prepare, doctor, report), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "harness", *args],
+        cwd=REPO,
+        env=dict(os.environ),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def run_harness(args: list[str], base: Path, *, timeout: float = 2400) -> Run:
     out = base / "out"
     proc = start_harness(args, out, base / "work")

@@ -2,28 +2,14 @@
 taken for complete (real downloads, real environments, the real CLI)."""
 
 import hashlib
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness_run import REPO
+from tests.e2e.harness_run import harness_command
 
 pytestmark = pytest.mark.e2e
-
-
-def _harness(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args],
-        cwd=REPO,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 def _said(done: subprocess.CompletedProcess[str]) -> list[str]:
@@ -43,30 +29,30 @@ def test_a_downloaded_project_cut_short_or_emptied_is_said_and_filled_again(tmp_
     """--project NAME==VERSION: the archive is checked against PyPI's sha256 on every use."""
     cache = tmp_path / "cache"
     doctor = ["doctor", "--project", "rpds-py==2026.9.1", "--cache-dir", str(cache), "--out", str(tmp_path)]
-    first = _harness(*doctor)
+    first = harness_command(*doctor)
     assert "[ok  ] project: " in first.stdout, first.stdout + first.stderr
     archive, tree = cache / "sdists" / "rpds_py-2026.9.1.tar.gz", cache / "sources" / "rpds-py-2026.9.1"
     whole = _sha256(archive)
     archive.write_bytes(archive.read_bytes()[:1000])  # what a crash mid-write leaves
-    again = _harness(*doctor)
+    again = harness_command(*doctor)
     assert _said(again) == [
         f"pyo3-harness: rpds-py==2026.9.1: {archive} does not match the sha256 PyPI gave for it "
         "(truncated or altered); downloading it again"
     ]
     assert _sha256(archive) == whole and "[ok  ] project: " in again.stdout
     (tree / "Cargo.toml").unlink()  # the marker stays, part of the content is gone
-    emptied = _harness(*doctor)
+    emptied = harness_command(*doctor)
     [line] = _said(emptied)
     assert line.startswith(f"pyo3-harness: {tree} is incomplete: 1 of its ") and "(Cargo.toml first)" in line
     assert (tree / "Cargo.toml").exists() and "[ok  ] project: " in emptied.stdout
-    assert _said(_harness(*doctor)) == [], "a whole entry is used without a word"
+    assert _said(harness_command(*doctor)) == [], "a whole entry is used without a word"
 
 
 def test_broken_environments_wheels_and_filled_entries_are_said_and_made_again(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     prepare = ["prepare", "--frontend", "pip", "--strategy", "exported", "--sample", "pyo3-ext"]
     prepare += ["--scenario", "cold", "--cache-dir", str(cache)]
-    first = _harness(*prepare)
+    first = harness_command(*prepare)
     assert first.returncode == 0, first.stdout + first.stderr
     [pip] = _entries(cache / "envs", "pip-*")
     [wheel] = (cache / "wheelhouse").glob("*/maturin-*.whl")
@@ -81,7 +67,7 @@ def test_broken_environments_wheels_and_filled_entries_are_said_and_made_again(t
     wheel.write_bytes(wheel.read_bytes()[:4096])
     (crate / "src" / "impl_.rs").unlink()  # its marker (.harness-applied) stays
 
-    again = _harness(*prepare)
+    again = harness_command(*prepare)
     assert again.returncode == 0, again.stdout + again.stderr
     said = "\n".join(_said(again))
     assert f"making {pip} again: its python {python} does not run (exit 126" in said
@@ -90,4 +76,4 @@ def test_broken_environments_wheels_and_filled_entries_are_said_and_made_again(t
     assert len(_said(again)) == 3, said
     assert _sha256(wheel) == whole and (crate / "src" / "impl_.rs").exists()
     assert subprocess.run([python, "-c", ""], check=False).returncode == 0
-    assert _said(_harness(*prepare)) == [], "whole entries are used without a word"
+    assert _said(harness_command(*prepare)) == [], "whole entries are used without a word"

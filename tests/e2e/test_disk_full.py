@@ -5,14 +5,13 @@ tests rather than skipping them, so a CI change that loses root is seen)."""
 import contextlib
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness_run import REPO, read_checked, start_harness
+from tests.e2e.harness_run import harness_command, read_checked, start_harness
 
 pytestmark = pytest.mark.e2e
 
@@ -89,16 +88,7 @@ def _prepare(cache: Path) -> subprocess.CompletedProcess[str]:
         "--scenario",
         "cold",
     ]
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args, "--cache-dir", str(cache)],
-        cwd=REPO,
-        env=dict(os.environ),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    return harness_command(*args, "--cache-dir", str(cache))
 
 
 def test_a_cache_disk_full_mid_download_is_said_and_the_cache_stays_usable(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness.measure.compiled_for import KEYS, compiled_for, described, mismatch
+from harness.measure.fingerprints import snapshot
 from harness.model.results import RunResult
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -67,6 +68,6 @@ def test_read_from_a_real_target_dir(tmp_path: Path) -> None:
     fingerprint.mkdir(parents=True)
     (fingerprint / "run-build-script-build-script-build").write_text("0123")
     (fingerprint / "run-build-script-build-script-build.json").write_text(json.dumps({"local": []}))
-    found = compiled_for(tmp_path)
+    found = compiled_for(snapshot(tmp_path))
     assert found is not None and described(found) == "CPython 3.13"
-    assert compiled_for(tmp_path / "elsewhere") is None
+    assert compiled_for(snapshot(tmp_path / "elsewhere")) is None
