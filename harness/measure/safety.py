@@ -39,6 +39,8 @@ class Evidence:
     imports_build_requirements: bool | None
     primary: str  # the base interpreter the run's frontends run on
     log_text: Callable[[BuildRecord], str] = read_log
+    # The build requirement's version before and after a requirements-bump build ("1.0", "2.0").
+    bump: tuple[str, str] = ("", "")
 
     @property
     def builds(self) -> list[BuildRecord]:
@@ -76,7 +78,44 @@ def _requirements(evidence: Evidence) -> Verdict | None:
         return Verdict(
             "requirements", "pass", "every build of the project, its build scripts included, succeeded"
         )
-    return Verdict("requirements", "pass", "every build script found its build requirement")
+    bumped = [b for b in ran if _bumps(b)]
+    if bumped:
+        return _after_bump(bumped[-1], evidence.bump)
+    return Verdict("requirements", "pass", f"every build script found its build requirement{_origin(ran)}")
+
+
+def _bumps(build: BuildRecord) -> bool:
+    scenario = SCENARIOS.get(build.scenario)
+    return scenario is not None and scenario.bumps_requirement
+
+
+def _origin(builds: list[BuildRecord]) -> str:
+    """Where the last build whose wheel says so imported its build requirement from."""
+    said = [b.wheel.built_with for b in builds if b.wheel and b.wheel.built_with]
+    origin = said[-1].get("probe_origin") if said else None
+    return f" (last imported from {origin})" if origin else ""
+
+
+def _after_bump(build: BuildRecord, bump: tuple[str, str]) -> Verdict:
+    """The build after the build environment's requirement went from ``old`` to ``new``: right
+    only if the wheel carries ``new``, which it can only if a build script re-ran."""
+    old, new = bump
+    said = build.wheel.built_with if build.wheel else None
+    found = said.get("probe") if said else None
+    what = f"{build.scenario}: the build environment went from pyo3-harness-probe {old} to {new}"
+    if found is None:
+        return Verdict("requirements", "error", f"{what}; the wheel did not say which it was built with")
+    if found == new:
+        return Verdict(
+            "requirements",
+            "pass",
+            f"{what}; the build script re-ran and the wheel carries {new}{_origin([build])}",
+        )
+    if not build.reran:
+        why = f"cargo re-ran no build script, so what was built with {found} was reused"
+    else:
+        why = f"cargo re-ran the build scripts of {', '.join(build.reran)}, and still {found} was found"
+    return Verdict("requirements", "fail", f"{what}, yet the wheel carries {found}: {why}")
 
 
 def _stale(evidence: Evidence) -> Verdict | None:

@@ -15,6 +15,24 @@ from harness.process import run
 from harness.venvs import executable
 
 _EXTENSION_SUFFIXES = (".so", ".pyd")
+# A sample's check prints this, then a JSON object of strings: what the extension says it was
+# built with (the hazard sample: the build requirement's version and file its build script found).
+BUILT_WITH = "pyo3-harness-built-with: "
+
+
+def built_with(output: str) -> dict[str, str] | None:
+    """The last ``BUILT_WITH`` line of a check's output, read; None when there is none or it is
+    not a JSON object of strings."""
+    found = [line.removeprefix(BUILT_WITH) for line in output.splitlines() if line.startswith(BUILT_WITH)]
+    if not found:
+        return None
+    try:
+        data = json.loads(found[-1])
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return None
+    return {str(k): v for k, v in data.items()}
 
 
 def wheel_tags(filename: str) -> str:
@@ -86,7 +104,8 @@ def check_wheel(
             detail = done.output.strip()[-2000:]
             return Wheel(wheel.name, wheel_tags(wheel.name), False, modules, detail, fits)
     log.write_text("\n".join(transcript), encoding="utf-8")
-    return Wheel(wheel.name, wheel_tags(wheel.name), True, modules, transcript[-1].strip()[-500:], fits)
+    detail, said = transcript[-1].strip()[-500:], built_with(done.output)
+    return Wheel(wheel.name, wheel_tags(wheel.name), True, modules, detail, fits, built_with=said)
 
 
 # Run in the target environment: the distribution's importable top-level names and the
@@ -138,4 +157,5 @@ def check_installed(
     if fresh is False:
         stale = sorted(p for p, t in extensions.items() if t < (edited_before or 0.0))
         detail = f"installed extension modules older than the edit: {', '.join(stale)}"
-    return Wheel(what, "installed", done.returncode == 0 and fresh is not False, modules, detail, None, fresh)
+    ok = done.returncode == 0 and fresh is not False
+    return Wheel(what, "installed", ok, modules, detail, None, fresh, built_with(done.output))

@@ -48,6 +48,9 @@ class Wheel:
     # An installing frontend after an edit: whether every installed extension module was written
     # after the edit (False: the edit loop left a stale module); None: not an edit, or a wheel.
     fresh: bool | None = None
+    # What the extension says it was built with, as the sample's check printed it after
+    # BUILT_WITH (the hazard sample: "probe", "probe_origin"); None: the check says nothing.
+    built_with: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,8 @@ class RunResult:
                 record["ok"] = build.ok  # for readers of files from before the status
                 if build.compiled_for is None:
                     del record["compiled_for"]  # as files from before it was recorded read
+                if record["wheel"] is not None and record["wheel"]["built_with"] is None:
+                    del record["wheel"]["built_with"]
             found.append(raw)
         return found
 

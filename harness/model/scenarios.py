@@ -1,8 +1,9 @@
 """Scenarios as data: each is a real build of the cell's work copy, run in this order.
 
-A scenario says what it does (the engine reads ``wipes_target``, ``edits_source``, ``sdist``,
-``switch_python``, ``needs_other_venv``, ``repeated``) and where reports show it (``columns``,
-``headline``); no other module names a scenario. To add one, add an entry to ``SCENARIOS`` and
+A scenario says what it does (the build plan reads its flags: ``wipes_target``,
+``edits_source``, ``sdist``, ``switch_python``, ``targets_second_python``, ``bumps_requirement``,
+``needs_other_venv``, ``repeated``) and where reports show it (``columns``, ``headline``); no
+other module names a scenario. To add one, add an entry to ``SCENARIOS`` and
 give it flags: the engine, the reports and the schema's list follow.
 """
 
@@ -38,6 +39,10 @@ class Scenario:
     # first's base: a base of another version than the target. The wheel is checked on the second.
     targets_second_python: bool = False
     backends: tuple[str, ...] | None = None  # the backends it means something for (None: all)
+    # The build environment's build requirement (the probe a sample's build script imports) is
+    # served one version up, nothing else changes: the build script must re-run and the wheel
+    # carry the new version. Only for samples whose check reports that version.
+    bumps_requirement: bool = False
     # Starts as a CI job does: the target dir pruned, saved and restored as Swatinem/rust-cache
     # does, around a fresh checkout (new mtimes on every source file).
     ci_restore: bool = False
@@ -45,12 +50,17 @@ class Scenario:
     always_shown: bool = False  # its columns appear even when no cell ran it
     headline: bool = False  # the rebuild the decision table and the root-cause column are about
 
-    def applies_to(self, backend: str, imports_build_requirements: bool | None) -> bool:
+    def applies_to(
+        self, backend: str, imports_build_requirements: bool | None, *, reports_probe: bool = False
+    ) -> bool:
         """Whether it means something for a sample of ``backend``. A build for the second
         interpreter runs the sample's build scripts with that interpreter (maturin points
         PYO3_PYTHON at it), which has none of the build environment's packages: a sample that
-        imports one there fails whatever the strategy, so it is not built that way."""
+        imports one there fails whatever the strategy, so it is not built that way. A bumped
+        requirement is seen only in a sample that reports the version its build script found."""
         if self.backends is not None and backend not in self.backends:
+            return False
+        if self.bumps_requirement and not reports_probe:
             return False
         return not (self.targets_second_python and imports_build_requirements is not False)
 
@@ -61,8 +71,8 @@ class Scenario:
 
     @property
     def repeated(self) -> bool:
-        """Whether ``run --repeat N`` runs it N times."""
-        return not self.wipes_target
+        """Whether ``run --repeat N`` runs it N times (a second bump would bump nothing)."""
+        return not (self.wipes_target or self.bumps_requirement)
 
     @property
     def seconds_heading(self) -> str:
@@ -91,6 +101,17 @@ SCENARIOS: Mapping[str, Scenario] = MappingProxyType(
                 "Warm",
                 always_shown=True,
                 headline=True,
+            ),
+            # Right after warm: the build before it must be on the same interpreter and the old
+            # requirement, or a rebuild for another reason would hide the hazard.
+            Scenario(
+                "requirements-bump",
+                "after warm, the build environment gets the build requirement its build script "
+                "imports one version up (the wheelhouse serves pyo3-harness-probe 2.0 for 1.0), the "
+                "project unchanged: the build script must re-run and the wheel carry 2.0",
+                "Requirement bumped",
+                short="Bump",
+                bumps_requirement=True,
             ),
             Scenario(
                 "incremental",

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from harness.errors import HarnessError, NoSpace, is_no_space, says_no_space
 from harness.files import locked
 from harness.install.frontends import BuildPaths, Installed
+from harness.install.probe import BUMPED, bumped_wheelhouse
+from harness.install.probe import DISTRIBUTION as PROBE_NAME
+from harness.install.probe import VERSION as PROBE_VERSION
 from harness.install.pyo3 import CONFIG_CRATE, Pyo3
 from harness.measure.cargo_log import compiled_from_log
 from harness.measure.cargo_time import cargo_seconds
@@ -110,17 +114,45 @@ def _prepare(cr: CellRun, built: BuildPlan, installed: Installed) -> Path:
     return source
 
 
+@contextmanager
+def _requirements(cr: CellRun, built: BuildPlan, installed: Installed) -> Iterator[Path]:
+    """The wheelhouse the build environment installs from: the cell's, or for "bump-requirement"
+    one serving the probe one version up. A strategy without isolation has its build environment
+    in the frontend's own: the bumped probe goes there for this build, and the old one back after
+    (that environment is shared by the cells of its frontend and sample, and every other build
+    of them expects the old one)."""
+    if "bump-requirement" not in built.steps:
+        yield cr.wheelhouse_for(built.scenario).path
+        return
+    bumped = bumped_wheelhouse(cr.wheelhouse_for(built.scenario).path, built.bumped_wheelhouse)
+    if not cr.strategy.preinstall:
+        yield bumped
+        return
+    _install_probe(cr, installed, bumped, BUMPED, cr.logs / f"{built.stem}.bump.log")
+    try:
+        yield bumped
+    finally:
+        _install_probe(cr, installed, cr.wheelhouse.path, PROBE_VERSION, cr.logs / f"{built.stem}.unbump.log")
+
+
+def _install_probe(cr: CellRun, installed: Installed, wheelhouse: Path, version: str, log: Path) -> None:
+    argv: list[str | Path] = [installed.env.python, "-m", "pip", "install", "--no-input", "--no-index"]
+    argv += ["--find-links", wheelhouse, f"{PROBE_NAME}=={version}"]
+    with cr.ctx.timer.timing("setup"):
+        cr.ctx.runner(argv, cwd=cr.workdir, env=_build_env(cr.ctx, {}), log=log)
+
+
 def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> BuildRecord:
     """One frontend command, measured from cargo's records; the wheel is checked after."""
     shutil.rmtree(built.outdir, ignore_errors=True)
     built.outdir.mkdir(parents=True)
     source = _prepare(cr, built, installed)
-    wheelhouse = cr.wheelhouse_for(built.scenario).path
-    paths = BuildPaths(source, built.outdir, wheelhouse, cr.ctx.cache.uv_cache, built.target_env)
-    invocation = installed.frontend.invocation(installed, paths, built.options)
-    added = {**invocation.env, **built.env}
-    started = time.time()  # after the scenario's edit: what an installed module must be newer than
-    done, explained, after = _measured_run(cr, invocation.argv, added, built.target, built.stem)
+    with _requirements(cr, built, installed) as wheelhouse:
+        paths = BuildPaths(source, built.outdir, wheelhouse, cr.ctx.cache.uv_cache, built.target_env)
+        invocation = installed.frontend.invocation(installed, paths, built.options)
+        added = {**invocation.env, **built.env}
+        started = time.time()  # after the scenario's edit: what an installed module must be newer than
+        done, explained, after = _measured_run(cr, invocation.argv, added, built.target, built.stem)
     if done.returncode != 0 and says_no_space(done.output):
         # Not a row: the build never got to be measured, and every later one would fail alike.
         raise NoSpace(f"the {built.stem} build of {cr.cell.id} ran out of space; log: {cr.logs}")
@@ -275,7 +307,11 @@ def _run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
     result.builds = run_schedule(cell, build, progress)
     sample = cell.sample.sample
     evidence = Evidence(
-        result, cell.strategy.isolated, sample.imports_build_requirements, ctx.interpreter.base_executable
+        result,
+        cell.strategy.isolated,
+        sample.imports_build_requirements,
+        ctx.interpreter.base_executable,
+        bump=(PROBE_VERSION, BUMPED),
     )
     result.checks = evaluate(evidence)
     return result
@@ -292,7 +328,9 @@ def run_schedule(
         if not cell.frontend.plugin.applies(scenario):
             continue
         sample = cell.sample.sample
-        if not scenario.applies_to(sample.backend, sample.imports_build_requirements):
+        if not scenario.applies_to(
+            sample.backend, sample.imports_build_requirements, reports_probe=sample.reports_probe
+        ):
             continue
         for attempt in range(cell.attempts(scenario)):
             if builds and not builds[-1].ok:

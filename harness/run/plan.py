@@ -19,7 +19,9 @@ from harness.model.scenarios import Scenario
 from harness.workbench.strategies import Strategy, StrategyContext
 
 # What runs before the build, in this order.
-Step = Literal["wipe-target", "edit-source", "ci-restore", "make-sdist", "make-target-env"]
+Step = Literal[
+    "wipe-target", "edit-source", "ci-restore", "bump-requirement", "make-sdist", "make-target-env"
+]
 # What the frontend is handed: the work copy, an sdist file made first, or the work copy for the
 # frontend to make and unpack an sdist from (into a fresh temp dir: no target dir to snapshot).
 SourceForm = Literal["work-copy", "sdist-file", "sdist-by-frontend"]
@@ -70,6 +72,11 @@ class BuildPlan:
     def sdist_dir(self) -> Path:
         return self.outdir.parent / "sdist"
 
+    @property
+    def bumped_wheelhouse(self) -> Path:
+        """Where "bump-requirement" puts the wheelhouse that serves the requirement one up."""
+        return self.outdir.parent / "wheelhouse-bumped"
+
 
 def plan(
     scenario: Scenario,
@@ -98,6 +105,8 @@ def plan(
         steps.append("edit-source")
     if scenario.ci_restore:
         steps.append("ci-restore")
+    if scenario.bumps_requirement:
+        steps.append("bump-requirement")
     if source == "sdist-file":
         steps.append("make-sdist")
     target_env = layout.workdir / f"env-{context.frontend_python.key}" if frontend.installs else None

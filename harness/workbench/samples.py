@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from harness.errors import UsageError, unknown_name
+from harness.measure.wheelcheck import BUILT_WITH
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 
@@ -36,6 +37,9 @@ class Sample:
     # Its build script imports a build requirement: its builds are the requirements check.
     # None: not known (a user's project), so its own build is the check.
     imports_build_requirements: bool | None = False
+    # Its check reports the build requirement's version its build script found (wheelcheck's
+    # BUILT_WITH "probe"): the requirements-bump scenario can tell whether the script re-ran.
+    reports_probe: bool = False
 
     def default_variant(self) -> str | None:
         return self.variants[0] if self.variants else None
@@ -95,7 +99,13 @@ SAMPLES: Mapping[str, Sample] = MappingProxyType(
                 description="build script imports a build requirement (pyo3-harness-probe) with the "
                 "interpreter pyo3's resolved config names, or with PYO3_PYTHON: the requirements check",
                 directory=SAMPLES_DIR / "hazard",
-                check="import hazard as m\nassert m.add(2, 3) == 5, m.add(2, 3)\n",
+                check=(
+                    "import hazard as m, json\n"
+                    "assert m.add(2, 3) == 5, m.add(2, 3)\n"
+                    "version, origin = m.probe()\n"
+                    f"print({BUILT_WITH!r} + json.dumps({{'probe': version, 'probe_origin': origin}}))\n"
+                ),
+                reports_probe=True,
                 edit="src/lib.rs",
                 variants=("config-executable", "pyo3-python"),
                 variant_file="probe.txt",

@@ -52,14 +52,15 @@ SHARED: dict[str, Shared] = {
         },
         shards=2,
     ),
-    # The patch set on every sample that can break or churn, through build, on both pyo3 lines.
+    # The patch set on every sample that can break or churn, through build, on both pyo3 lines;
+    # the hazard samples also with their build requirement bumped.
     "patch-set": Shared(
         {
             "frontend": "build",
             "strategy": "frontend-patch",
             "sample": "pyo3-ext,cffi-style:base-aware,hazard:config-executable,hazard:pyo3-python",
             "pyo3": "0.29.2,0.28.3",
-            "scenario": "warm,switch-python",
+            "scenario": "warm,requirements-bump,switch-python",
         }
     ),
     # The other samples through uv, stock and with PYO3_BASE_PYTHON exported.

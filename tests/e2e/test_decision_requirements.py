@@ -20,7 +20,8 @@ SAMPLES = ("cffi-style", *(f"hazard:{v}" for v in HAZARDS))
 @pytest.fixture(scope="module")
 def run(module_dir: Path, pool: Pool) -> Run:
     args = ["--frontend", "build", "--strategy", "stock,maturin-base-python"]
-    mine = run_harness([*args, "--sample", ",".join(SAMPLES), "--scenario", "cold"], module_dir)
+    # requirements-bump: only the hazard samples report the version their build script found.
+    mine = run_harness([*args, "--sample", ",".join(SAMPLES), "--scenario", "requirements-bump"], module_dir)
     # frontend-patch's cells, through build on the default pyo3, come from the shared runs
     # (tests/e2e/pool.py): the legacy cffi keying from "patched-cffi", the probes from "patch-set".
     default = load_pins().pyo3_versions[0]
@@ -41,6 +42,20 @@ def test_stock_reaches_its_build_requirements_everywhere(run: Run) -> None:
         assert run.build("build", "stock", sample, "cold", variant).wheel is not None
 
 
+@pytest.mark.parametrize("variant", HAZARDS)
+def test_stock_rebuilds_with_the_bumped_requirement_and_says_where_it_came_from(
+    run: Run, variant: str
+) -> None:
+    bumped = run.build("build", "stock", "hazard", "requirements-bump", variant)
+    assert bumped.wheel is not None and bumped.wheel.built_with is not None
+    assert bumped.wheel.built_with["probe"] == "2.0"
+    origin = bumped.wheel.built_with["probe_origin"]
+    # From the isolated build environment's site-packages, never the base interpreter's.
+    assert "/build-env-" in origin and origin.endswith("/site-packages/pyo3_harness_probe.py"), origin
+    verdict = requirements(run, "stock", "hazard", variant).detail
+    assert "the build script re-ran and the wheel carries 2.0" in verdict and origin in verdict, verdict
+
+
 def test_maturin_base_python_fails_the_requirements_check_on_cffi_style(run: Run) -> None:
     verdict = requirements(run, "maturin-base-python", "cffi-style")
     assert verdict.status == "fail", verdict
@@ -50,13 +65,19 @@ def test_maturin_base_python_fails_the_requirements_check_on_cffi_style(run: Run
     assert requirements(run, "maturin-base-python", "hazard", "pyo3-python").status == "fail"
 
 
-def test_frontend_patch_keeps_every_build_requirement_reachable(run: Run) -> None:
+def test_frontend_patch_keeps_every_build_requirement_reachable_but_misses_a_bump(run: Run) -> None:
     # PYO3_PYTHON is still the build environment's python, and the base-aware pyo3 hands build
     # scripts that ask pyo3_build_config::get() for the interpreter the build environment's
     # python too (patches/pyo3/*/0002): cffi-style and both probes build.
-    for sample, variant in (("cffi-style", None), ("hazard", "config-executable"), ("hazard", "pyo3-python")):
+    for sample, variant in (("cffi-style", None), ("hazard", "pyo3-python")):
         verdict = requirements(run, "frontend-patch", sample, variant)
         assert verdict.status == "pass", (sample, variant, verdict)
+    # But get() reads PYO3_PYTHON untracked: a script that tracks nothing itself is not re-run
+    # when only the build environment's requirement moves, and the wheel keeps the old one.
+    verdict = requirements(run, "frontend-patch", "hazard", "config-executable")
+    assert verdict.status == "fail" and "cargo re-ran no build script" in verdict.detail, verdict
+    for build in run.cell("build", "frontend-patch", "hazard", "config-executable").builds:
+        assert build.ok, (build.scenario, build.error)
 
 
 def test_failed_builds_are_rows_with_logs(run: Run) -> None:

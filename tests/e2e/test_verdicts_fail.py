@@ -1,9 +1,12 @@
 """Each safety verdict that looks at what was built fails on a known-bad build and passes on stock.
 
-The known-bad build here: the v2 pyo3 series (the frontend-patch strategy's pyo3) with a base of
-another version, reached as a user reaches it (base-mismatch: maturin told --interpreter for the
-second interpreter, PYO3_BASE_PYTHON naming the frontend's). The v2 series resolves pyo3's config
-from the base and never compares it with PYO3_PYTHON."""
+The known-bad builds here are the v2 pyo3 series' (the frontend-patch strategy's pyo3):
+- with a base of another version, reached as a user reaches it (base-mismatch: maturin told
+  --interpreter for the second interpreter, PYO3_BASE_PYTHON naming the frontend's): the v2 series
+  resolves pyo3's config from the base and never compares it with PYO3_PYTHON;
+- with the build environment's requirement bumped (requirements-bump), through pip-venv and uv
+  (build's cells are test_decision_requirements.py's): get() reads PYO3_PYTHON untracked, so a
+  build script that tracks nothing itself is not re-run."""
 
 from pathlib import Path
 
@@ -25,6 +28,34 @@ VERSIONS = (
 def run(module_dir: Path) -> Run:
     args = ["--frontend", "build", "--strategy", "stock,frontend-patch", "--sample", "pyo3-ext"]
     return run_harness([*args, "--pyo3", ",".join(VERSIONS), "--scenario", "warm,base-mismatch"], module_dir)
+
+
+@pytest.fixture(scope="module")
+def bumped(module_dir: Path) -> Run:
+    args = [
+        "--frontend",
+        "pip-venv,uv",
+        "--strategy",
+        "stock,frontend-patch",
+        "--sample",
+        "hazard:config-executable",
+    ]
+    return run_harness([*args, "--scenario", "requirements-bump"], module_dir / "bumped")
+
+
+@pytest.mark.parametrize("frontend", ["pip-venv", "uv"])
+def test_a_bumped_requirement_reaches_the_wheel_on_stock_and_not_with_the_v2_series(
+    bumped: Run, frontend: str
+) -> None:
+    assert bumped.returncode == 0, bumped.output[-3000:]
+    said = {}
+    for strategy in ("stock", "frontend-patch"):
+        build = bumped.build(frontend, strategy, "hazard", "requirements-bump", "config-executable")
+        assert build.ok and build.wheel is not None and build.wheel.built_with is not None, build.error
+        found = bumped.cell(frontend, strategy, "hazard", "config-executable").check("requirements")
+        assert found is not None
+        said[strategy] = (build.wheel.built_with["probe"], found.status)
+    assert said == {"stock": ("2.0", "pass"), "frontend-patch": ("1.0", "fail")}
 
 
 def verdict(run: Run, strategy: str, check: str, pyo3: str) -> tuple[str, str]:

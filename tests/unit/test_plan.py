@@ -111,6 +111,7 @@ def test_every_scenario_flag_becomes_a_step(name: str) -> None:
     assert ("edit-source" in steps) == scenario.edits_source
     assert ("ci-restore" in steps) == scenario.ci_restore
     assert ("make-sdist" in steps) == scenario.sdist
+    assert ("bump-requirement" in steps) == scenario.bumps_requirement
 
 
 def test_a_build_for_the_second_interpreter_applies_to_maturin_samples_that_import_nothing() -> None:
@@ -120,3 +121,17 @@ def test_a_build_for_the_second_interpreter_applies_to_maturin_samples_that_impo
     assert not mismatch.applies_to("maturin", True), "its build script would import from the second"
     assert not mismatch.applies_to("maturin", None), "a user's project may, unknown"
     assert all(SCENARIOS[s].applies_to("setuptools-rust", True) for s in ("warm", "switch-python"))
+
+
+def test_a_requirement_bump_applies_to_samples_that_report_it_and_runs_once() -> None:
+    bump = SCENARIOS["requirements-bump"]
+    assert bump.applies_to("maturin", True, reports_probe=True)
+    assert not bump.applies_to("maturin", True), "a sample that cannot say which version it found"
+    assert not bump.repeated, "a second bump to the same version would bump nothing"
+    built = planned("requirements-bump", strategy="no-isolation")
+    assert built.steps == ("bump-requirement",)
+    assert built.bumped_wheelhouse == LAYOUT.workdir / "wheelhouse-bumped"
+    names = list(SCENARIOS)
+    assert names.index("requirements-bump") == names.index("warm") + 1, (
+        "the build before it: same interpreter"
+    )

@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from harness.install.probe import NAME, ensure_probe_wheel
+from harness.install.probe import BUMPED, NAME, bumped_wheelhouse, ensure_probe_wheel, wheel_name
 
 
 def test_the_wheel_records_every_member_with_its_real_hash(tmp_path: Path) -> None:
@@ -43,3 +43,19 @@ def test_an_interpreter_with_the_wheel_on_its_path_imports_the_probe(tmp_path: P
         timeout=30,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_bumped_wheelhouse_serves_the_bumped_probe_and_every_other_wheel(tmp_path: Path) -> None:
+    house = tmp_path / "house"
+    ensure_probe_wheel(house)
+    (house / "maturin-1.16.0-py3-none-linux_x86_64.whl").write_bytes(b"not really a wheel")
+    bumped = bumped_wheelhouse(house, tmp_path / "bumped")
+    names = sorted(p.name for p in bumped.glob("*.whl"))
+    assert names == ["maturin-1.16.0-py3-none-linux_x86_64.whl", wheel_name(BUMPED)]
+    assert (bumped / names[0]).read_bytes() == b"not really a wheel"
+    with zipfile.ZipFile(bumped / wheel_name(BUMPED)) as zf:
+        metadata = zf.read(f"{NAME}-{BUMPED}.dist-info/METADATA").decode()
+    assert f"Version: {BUMPED}\n" in metadata
+    # Made anew each time: nothing of an earlier bump stays.
+    (bumped / "stale.whl").write_bytes(b"")
+    assert "stale.whl" not in [p.name for p in bumped_wheelhouse(house, bumped).iterdir()]

@@ -4,15 +4,26 @@
 //! hands a build script), or `pyo3-python`, PYO3_PYTHON as the backend set it
 //! (what cryptography's cffi build runs). A strategy that points it outside
 //! the build environment makes this build fail, as it would for such projects.
+//! The extension carries the probe's version and where it was imported from, so
+//! the harness can tell whether this script re-ran after the build environment
+//! changed (the requirements-bump scenario).
 use std::env;
 use std::fs;
 use std::process::Command;
 
-const PROBE: &str = "import pyo3_harness_probe";
+const PROBE: &str = "import importlib.metadata as m, pyo3_harness_probe as p\n\
+                     print(m.version('pyo3-harness-probe')); print(p.__file__)";
 
 fn import_probe(label: &str, python: &str) {
     match Command::new(python).args(["-c", PROBE]).output() {
-        Ok(out) if out.status.success() => {}
+        Ok(out) if out.status.success() => {
+            let found = String::from_utf8_lossy(&out.stdout);
+            let mut lines = found.lines();
+            let version = lines.next().unwrap_or_default();
+            let origin = lines.next().unwrap_or_default();
+            println!("cargo:rustc-env=HAZARD_PROBE_VERSION={version}");
+            println!("cargo:rustc-env=HAZARD_PROBE_ORIGIN={origin}");
+        }
         Ok(out) => panic!(
             "pyo3-harness-hazard: {label} ({python}) cannot import the build requirement \
              pyo3-harness-probe: {}",
