@@ -16,6 +16,9 @@ from typing import Literal
 
 # Which columns of the cells table a scenario fills: none, its seconds, or crates and seconds.
 Columns = Literal["none", "seconds", "both"]
+# How a user may spell the base interpreter in PYO3_BASE_PYTHON: a symlink to it, a shell script
+# that execs it (as pyenv's and asdf's shims do), or its bare name, found on PATH.
+Spelling = Literal["symlink", "shim", "name"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ class Scenario:
     # served one version up, nothing else changes: the build script must re-run and the wheel
     # carry the new version. Only for samples whose check reports that version.
     bumps_requirement: bool = False
+    # PYO3_BASE_PYTHON set by the user to the frontend's base interpreter, spelled this way: a
+    # patched frontend then stands down, and pyo3 must still hand build scripts the build
+    # environment's interpreter (a build script that imports a build requirement shows it).
+    base_spelling: Spelling | None = None
     # Starts as a CI job does: the target dir pruned, saved and restored as Swatinem/rust-cache
     # does, around a fresh checkout (new mtimes on every source file).
     ci_restore: bool = False
@@ -65,6 +72,13 @@ class Scenario:
         return not (self.targets_second_python and imports_build_requirements is not False)
 
     @property
+    def independent(self) -> bool:
+        """Whether it is built even after an earlier build of the cell failed, and its own failure
+        stops no other build like it: a spelled base changes PYO3_BASE_PYTHON, so pyo3 resolves
+        afresh whatever the failed build left, and each spelling is a verdict of its own."""
+        return self.base_spelling is not None
+
+    @property
     def needs_second_python(self) -> bool:
         """Whether it needs the second base interpreter (``--switch-python``)."""
         return self.switch_python or self.targets_second_python
@@ -82,6 +96,13 @@ class Scenario:
     def units_heading(self) -> str:
         return f"{self.label}: recompiled"
 
+
+# Each spelling of the base a base-* scenario tries, and how its description says it.
+_SPELLINGS: tuple[tuple[Spelling, str], ...] = (
+    ("symlink", "a symlink to it"),
+    ("shim", "a shell script that execs it (a shim)"),
+    ("name", "its bare name, found on PATH"),
+)
 
 SCENARIOS: Mapping[str, Scenario] = MappingProxyType(
     {
@@ -165,6 +186,17 @@ SCENARIOS: Mapping[str, Scenario] = MappingProxyType(
                 short="Base≠",
                 targets_second_python=True,
                 backends=("maturin",),
+            ),
+            *(
+                Scenario(
+                    f"base-{spelling}",
+                    f"after warm, PYO3_BASE_PYTHON set by the user to the frontend's base interpreter "
+                    f"through {words}: build scripts must still import their build requirements",
+                    f"Base as {spelling}",
+                    short=f"Base {spelling}",
+                    base_spelling=spelling,
+                )
+                for spelling, words in _SPELLINGS
             ),
         )
     }

@@ -29,7 +29,13 @@ from harness.process import Completed, compile_settings
 from harness.run.cellrun import CellRun
 from harness.run.context import Context
 from harness.run.plan import BuildPlan, plan
-from harness.run.products import check_built_wheel, check_installed_project, make_sdist, make_target_env
+from harness.run.products import (
+    check_built_wheel,
+    check_installed_project,
+    make_sdist,
+    make_target_env,
+    spell_base,
+)
 from harness.run.selection import Cell
 from harness.workbench.ci_cache import as_ci_job
 from harness.workbench.project import build_requirements, project_name
@@ -107,6 +113,10 @@ def _prepare(cr: CellRun, built: BuildPlan, installed: Installed) -> Path:
             with cr.ctx.timer.timing("setup"):
                 cache, log = cr.workdir / "ci-cache", cr.logs / f"{built.stem}.cache.log"
                 as_ci_job(built.manifest, built.cargo_target, cache, env=_build_env(cr.ctx, {}), log=log)
+        elif step == "spell-base" and built.spelled_base is not None:
+            spell_base(
+                built.spelled_base, built.base.base_executable, shim=built.scenario.base_spelling == "shim"
+            )
         elif step == "make-sdist":
             source = make_sdist(cr, built.sdist_dir, cr.logs / f"{built.stem}.sdist.log")
         elif step == "make-target-env" and built.target_env is not None:
@@ -322,8 +332,10 @@ def run_schedule(
 ) -> list[BuildRecord]:
     """Every scenario (and attempt) of the cell that its frontend can run, in order. A build
     that fails, or cannot be set up (``build`` raises), stops the cell: each later one is
-    recorded as not run, naming the build it waited for, so no gap is silent."""
+    recorded as not run, naming the failed build, so no gap is silent; only independent
+    scenarios still run after an independent one failed."""
     builds: list[BuildRecord] = []
+    stopped_by: Scenario | None = None  # whose failed build stops the later ones
     for scenario in cell.scenarios:
         if not cell.frontend.plugin.applies(scenario):
             continue
@@ -333,8 +345,9 @@ def run_schedule(
         ):
             continue
         for attempt in range(cell.attempts(scenario)):
-            if builds and not builds[-1].ok:
-                why = f"not run: the {builds[-1].scenario} build of this cell failed"
+            # One independent build's failure leaves the others to run (Scenario.independent).
+            if stopped_by is not None and not (scenario.independent and stopped_by.independent):
+                why = f"not run: the {stopped_by.name} build of this cell failed"
                 builds.append(BuildRecord.not_run(scenario.name, why, attempt=attempt))
                 continue
             progress(BuildStarted(scenario.name, attempt))
@@ -343,8 +356,10 @@ def run_schedule(
             except NoSpace:
                 raise
             except HarnessError as exc:
-                builds.append(BuildRecord.not_run(scenario.name, str(exc), attempt=attempt))
-                continue
+                record = BuildRecord.not_run(scenario.name, str(exc), attempt=attempt)
+            else:
+                progress(BuildDone(record))
             builds.append(record)
-            progress(BuildDone(record))
+            if not record.ok and stopped_by is None:
+                stopped_by = scenario
     return builds

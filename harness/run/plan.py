@@ -20,7 +20,13 @@ from harness.workbench.strategies import Strategy, StrategyContext
 
 # What runs before the build, in this order.
 Step = Literal[
-    "wipe-target", "edit-source", "ci-restore", "bump-requirement", "make-sdist", "make-target-env"
+    "wipe-target",
+    "edit-source",
+    "ci-restore",
+    "bump-requirement",
+    "spell-base",
+    "make-sdist",
+    "make-target-env",
 ]
 # What the frontend is handed: the work copy, an sdist file made first, or the work copy for the
 # frontend to make and unpack an sdist from (into a fresh temp dir: no target dir to snapshot).
@@ -61,6 +67,8 @@ class BuildPlan:
     # and the new one, for the stale-cache verdict (needs a target dir to read them from).
     stale_evidence: bool
     stem: str  # the name of the build's log and records: "warm", "warm.attempt1"
+    # The symlink or shim "spell-base" makes to the base interpreter (PYO3_BASE_PYTHON names it).
+    spelled_base: Path | None
 
     # The target dirs "wipe-target" empties: the project's own target/ and the strategy's, if
     # it moves cargo's; and the one "ci-restore" prunes, saves and restores.
@@ -107,6 +115,9 @@ def plan(
         steps.append("ci-restore")
     if scenario.bumps_requirement:
         steps.append("bump-requirement")
+    spelled = _spelled(scenario, layout.workdir)
+    if spelled is not None:
+        steps.append("spell-base")
     if source == "sdist-file":
         steps.append("make-sdist")
     target_env = layout.workdir / f"env-{context.frontend_python.key}" if frontend.installs else None
@@ -117,6 +128,9 @@ def plan(
         if second is None:
             raise ValueError(f"{scenario.name} needs the second interpreter")
         env, target_python = {**env, **_built_for(second, context)}, second
+    if scenario.base_spelling is not None:
+        named = str(spelled) if spelled else Path(context.frontend_python.base_executable).name
+        env = {**env, "PYO3_BASE_PYTHON": named}
     return BuildPlan(
         scenario=scenario,
         attempt=attempt,
@@ -137,7 +151,15 @@ def plan(
         stale_evidence=scenario.switch_python and target is not None,
         # The first attempt keeps the plain names (warm.log), so single runs look as they always did.
         stem=scenario.name if attempt == 0 else f"{scenario.name}.attempt{attempt}",
+        spelled_base=spelled,
     )
+
+
+def _spelled(scenario: Scenario, workdir: Path) -> Path | None:
+    """The file a spelling of the base needs made (none for a bare name: PATH finds it)."""
+    if scenario.base_spelling in ("symlink", "shim"):
+        return workdir / "spelled-base" / f"python-{scenario.base_spelling}"
+    return None
 
 
 def _built_for(second: Interpreter, context: StrategyContext) -> dict[str, str]:

@@ -1,9 +1,11 @@
 """What a build made, checked: the wheel installed on the interpreter it was built for and
 called, or the project where an installing frontend put it; and, before a build, the sdist a
-pip build starts from and the venv an installing frontend installs into."""
+pip build starts from, the venv an installing frontend installs into, and the symlink or shim a
+user may name the base interpreter by."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from pathlib import Path
 
@@ -46,6 +48,18 @@ def make_target_env(cr: CellRun, root: Path, interpreter: Interpreter) -> None:
     argv += ["--python", interpreter.executable, root]
     with cr.ctx.timer.timing("setup"):
         cr.ctx.runner(argv, cwd=cr.workdir, env=cr.ctx.uv_env)
+
+
+def spell_base(path: Path, base: str, *, shim: bool) -> None:
+    """``path`` made anew as a symlink to ``base``, or as a shell script that execs it (the way
+    pyenv's and asdf's shims reach an interpreter: its sys.executable is then ``base``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    if shim:
+        path.write_text(f'#!/bin/sh\nexec {shlex.quote(base)} "$@"\n', encoding="utf-8")
+        path.chmod(0o755)
+    else:
+        path.symlink_to(base)
 
 
 def check_built_wheel(cr: CellRun, record: BuildRecord, built: BuildPlan, output: str) -> None:

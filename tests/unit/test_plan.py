@@ -135,3 +135,14 @@ def test_a_requirement_bump_applies_to_samples_that_report_it_and_runs_once() ->
     assert names.index("requirements-bump") == names.index("warm") + 1, (
         "the build before it: same interpreter"
     )
+
+
+def test_a_spelled_base_is_what_the_user_exports_and_the_step_makes_it() -> None:
+    for spelling in ("symlink", "shim"):
+        built = planned(f"base-{spelling}", strategy="frontend-patch")
+        assert built.steps == ("spell-base",)
+        assert built.spelled_base == LAYOUT.workdir / "spelled-base" / f"python-{spelling}"
+        assert built.env == {"PYO3_BASE_PYTHON": str(built.spelled_base)}
+    by_name = planned("base-name", strategy="exported")
+    assert (by_name.steps, by_name.spelled_base) == ((), None)
+    assert by_name.env == {"PYO3_BASE_PYTHON": "python3.11"}, "replaces the strategy's own value"

@@ -1,12 +1,14 @@
 """What the run makes around a build, through replayed commands (tests/replay.py): the sdist a
-pip build starts from, and the venv an installing frontend installs into."""
+pip build starts from, the venv an installing frontend installs into, and a spelling of the base."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from harness.errors import HarnessError
-from harness.run.products import make_sdist, make_target_env
+from harness.run.products import make_sdist, make_target_env, spell_base
 from tests.replay import Recorded, Replay
 from tests.unit.test_measured_build import PYTHON, cell_run
 
@@ -46,3 +48,16 @@ def test_the_install_venv_is_made_once_per_cell_and_interpreter(tmp_path: Path) 
     make_target_env(cr, root, PYTHON)
     [(argv, _, _)] = replay.calls
     assert argv[1:2] == ["venv"] and argv[argv.index("--python") + 1] == PYTHON.executable
+
+
+@pytest.mark.parametrize("shim", [False, True])
+def test_a_spelling_of_the_base_runs_the_base(tmp_path: Path, shim: bool) -> None:
+    spelled = tmp_path / "spelled-base" / "python"
+    for _ in range(2):  # made anew over an earlier one
+        spell_base(spelled, sys.executable, shim=shim)
+    assert spelled.is_symlink() != shim
+    said = subprocess.run(
+        [spelled, "-c", "import sys; print(sys.executable)"], capture_output=True, text=True, timeout=30
+    )
+    # A shim execs the base, which then names itself; a symlink keeps the name it was run by.
+    assert said.stdout.strip() == (sys.executable if shim else str(spelled))

@@ -65,9 +65,21 @@ def test_a_failed_build_leaves_the_rest_not_run_naming_it(repeated: RunResult) -
         ("incremental", 1, False),
     ]
     assert later[0].error == "not run: the warm build of this cell failed"
-    assert later[1].error == "not run: the warm build of this cell failed", (
-        "each names the scenario before it"
-    )
+    assert later[1].error == "not run: the warm build of this cell failed", "each names the failed build"
+
+
+def test_each_spelling_of_the_base_is_built_after_another_fails_but_not_after_warm_fails(
+    repeated: RunResult,
+) -> None:
+    spellings = ["base-symlink", "base-shim", "base-name"]
+    build = Recorded(repeated, fail="base-shim")
+    builds = run_schedule(cell("build", ["warm", *spellings]), build, lambda _: None)
+    assert [name for name, _ in build.calls] == ["cold", "warm", *spellings]
+    assert [b.status for b in builds] == ["built", "built", "built", "failed", "built"]
+    build = Recorded(repeated, fail="warm")
+    builds = run_schedule(cell("build", ["warm", *spellings]), build, lambda _: None)
+    assert [name for name, _ in build.calls] == ["cold", "warm"]
+    assert {b.error for b in builds[2:]} == {"not run: the warm build of this cell failed"}
 
 
 def test_a_setup_error_is_the_builds_row_and_stops_the_cell(repeated: RunResult) -> None:
