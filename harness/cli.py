@@ -20,6 +20,7 @@ from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
 from harness.install.frontend_spec import BINARY_FORMS
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
+from harness.install.patches import check_series_dir
 from harness.install.second_python import check_given
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
@@ -200,6 +201,14 @@ def _run_parser(sub: Subparsers[_Parser]) -> None:
         "CPython version such as 3.13 or 3.14t (default: found on this machine, e.g. /usr/bin/python3; "
         "on Debian installed with apt-get if missing)",
     )
+    run.add_argument(
+        "--pyo3-series",
+        type=Path,
+        metavar="DIR",
+        help="apply this pyo3-build-config patch series (DIR/series lists its patches) instead of "
+        "patches/pyo3/VERSION/, for strategies that need a base-aware pyo3: a candidate series, or a "
+        "known-bad one (tests/fixtures/known-bad/)",
+    )
     _common(run)
 
 
@@ -292,6 +301,8 @@ def _check_directories(args: argparse.Namespace) -> None:
             raise UsageError(f"--python: {exc}") from None
         if getattr(args, "switch_python", None):
             check_given(args.switch_python, primary, env)
+    if getattr(args, "pyo3_series", None):
+        check_series_dir(args.pyo3_series)
 
 
 def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
@@ -328,7 +339,8 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     if args.command == "prepare":
         settings = Settings(Path("results"), cache, None, args.python, args.refresh)
         return commands.prepare(selection, settings, pins)
-    settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, args.switch_python)
+    series = args.pyo3_series.resolve() if args.pyo3_series else None
+    settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, args.switch_python, series)
     return commands.run(selection, settings, pins, command, default_scenarios=not args.scenario)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, UsageError
 from harness.process import run
 
 _PACKAGED = Path(__file__).resolve().parents[1] / "_patches"  # inside an installed wheel
@@ -68,7 +68,20 @@ def series_version(tool: str, version: str) -> str:
 
 def load_series(tool: str, version: str) -> Series:
     """The series covering ``version`` of ``tool``: its own or its release line's."""
-    directory = patches_root() / tool / series_version(tool, version)
+    return read_series(patches_root() / tool / series_version(tool, version), tool, version)
+
+
+def check_series_dir(directory: Path) -> None:
+    """A series directory given by the user: one with a ``series`` file."""
+    if not (directory / "series").is_file():
+        raise UsageError(
+            f"--pyo3-series {directory}: no file {directory / 'series'}; accepted: a directory whose "
+            "`series` file lists its patches, one per line, as patches/pyo3/VERSION/ does"
+        )
+
+
+def read_series(directory: Path, tool: str, version: str) -> Series:
+    """The series in ``directory`` (its ``series`` file lists the patches), for ``version``."""
     series_file = directory / "series"
     names = [line.strip() for line in series_file.read_text(encoding="utf-8").splitlines()]
     patches = tuple(directory / n for n in names if n and not n.startswith("#"))

@@ -16,7 +16,7 @@ from harness.errors import HarnessError, NoSpace
 from harness.files import filled_once
 from harness.install.cache import Cache
 from harness.install.crates import crate_source
-from harness.install.patches import apply_series, load_series, release_line
+from harness.install.patches import apply_series, load_series, read_series, release_line
 
 CONFIG_CRATE = "pyo3-build-config"
 BASE_VAR = "PYO3_BASE_PYTHON"
@@ -28,8 +28,11 @@ class Pyo3:
     support: str  # "stock" | "native" | "patched"
     overrides: dict[str, Path] = field(default_factory=dict)  # crate -> path for [patch.crates-io]
     patch_digest: str | None = None
+    series_dir: Path | None = None  # a series given instead of patches/pyo3/ (`run --pyo3-series`)
 
     def describe(self) -> str:
+        if self.support == "patched" and self.series_dir is not None:
+            return f"{self.version} + series {self.series_dir} {self.patch_digest}"
         if self.support == "patched":
             return f"{self.version} + base-python patch {self.patch_digest}"
         return f"{self.version} ({self.support})"
@@ -42,13 +45,17 @@ def honours_base_python(source: Path) -> bool:
     )
 
 
-def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str, str]) -> Pyo3:
+def prepare(
+    cache: Cache, version: str, *, base_support: bool, env: Mapping[str, str], series_dir: Path | None = None
+) -> Pyo3:
+    """pyo3 ``version`` as a strategy needs it; ``series_dir`` replaces our series (a candidate
+    series, or a known-bad one) and is applied even to a release that reads the variable."""
     if not base_support:
         return Pyo3(version=version, support="stock")
     pristine = crate_source(cache, CONFIG_CRATE, version)
-    if honours_base_python(pristine):
+    if series_dir is None and honours_base_python(pristine):
         return Pyo3(version=version, support="native")
-    series = load_series("pyo3", version)
+    series = read_series(series_dir, "pyo3", version) if series_dir else load_series("pyo3", version)
     patched = cache.crates / "patched" / f"{CONFIG_CRATE}-{version}-{series.digest}"
 
     def fill(dest: Path) -> str:
@@ -58,6 +65,10 @@ def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str,
         except NoSpace:
             raise  # the disk, not the series
         except HarnessError as exc:
+            if series_dir is not None:
+                raise HarnessError(
+                    f"--pyo3-series {series_dir} does not apply to {CONFIG_CRATE} {version}\n{exc}"
+                ) from exc
             covering = series.patches[0].parent if series.patches else "its series"
             raise HarnessError(
                 f"{covering} covers pyo3 {release_line(version)}.x only where it applies strictly, "
@@ -72,4 +83,5 @@ def prepare(cache: Cache, version: str, *, base_support: bool, env: Mapping[str,
         support="patched",
         overrides={CONFIG_CRATE: patched},
         patch_digest=series.digest,
+        series_dir=series_dir,
     )

@@ -19,6 +19,7 @@ from harness.install.second_python import second_interpreter
 from harness.install.wheelhouse import ensure_wheelhouse
 from harness.pins import Pins
 from harness.process import Runner, run
+from harness.run.selection import Cell
 from harness.workbench.pyo3_config import generate_config_file
 
 
@@ -49,6 +50,7 @@ class Context:
     out: Path
     work: Path
     switch_python: str | None = None  # --switch-python; None: find a second interpreter
+    pyo3_series: Path | None = None  # --pyo3-series: applied instead of patches/pyo3/<version>/
     timer: Timer = field(default_factory=Timer)
     runner: Runner = run  # every build and product check starts its processes through it
     _pyo3: dict[tuple[str, bool], Pyo3] = field(default_factory=dict)
@@ -92,6 +94,19 @@ class Context:
         provisioner = self.switched() if switched else self.provisioner
         with self.timer.timing("setup"):
             return provisioner.frontend(spec, patched=patched, other=other, extra=extra)
+
+    def run_flags(self, cell: Cell) -> list[str]:
+        """The flags of this run that shaped ``cell``, for its reproduce command: the pyo3 series
+        given, and the second interpreter it switched to (once found)."""
+        flags = (
+            ["--pyo3-series", str(self.pyo3_series)]
+            if self.pyo3_series and cell.strategy.base_support
+            else []
+        )
+        if any(s.needs_second_python for s in cell.scenarios):
+            second = self._switched.interpreter.base_executable if self._switched else self.switch_python
+            flags += ["--switch-python", second] if second else []
+        return flags
 
     def switched(self) -> Provisioner:
         """The provisioner for the second base interpreter (found, or installed, once per run)."""
@@ -141,5 +156,11 @@ class Context:
         key = (version, base_support)
         if key not in self._pyo3:
             with self.timer.timing("setup"):
-                self._pyo3[key] = prepare(self.cache, version, base_support=base_support, env=self.base_env)
+                self._pyo3[key] = prepare(
+                    self.cache,
+                    version,
+                    base_support=base_support,
+                    env=self.base_env,
+                    series_dir=self.pyo3_series,
+                )
         return self._pyo3[key]

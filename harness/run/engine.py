@@ -250,7 +250,7 @@ def _new_result(ctx: Context, cell: Cell) -> CellResult:
         variant=sample.variant,
         pyo3=cell.pyo3,
         pyo3_support="",
-        reproduce=cell.reproduce(compile_settings(ctx.base_env)),
+        reproduce=cell.reproduce(compile_settings(ctx.base_env), ctx.run_flags(cell)),
         upstream=cell.strategy.upstream,
         isolated=cell.strategy.isolated,
     )
@@ -315,6 +315,8 @@ def _run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         return measured_build(cr, build_plan(cr, scenario, installed, attempt), installed)
 
     result.builds = run_schedule(cell, build, progress)
+    # Again: the second interpreter it switched to is known now.
+    result.reproduce = cell.reproduce(compile_settings(ctx.base_env), ctx.run_flags(cell))
     sample = cell.sample.sample
     evidence = Evidence(
         result,

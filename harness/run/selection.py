@@ -49,9 +49,10 @@ class Cell:
         sample = self.sample.spec.replace(":", "-")
         return f"{frontend}--{self.strategy.name}--{sample}--pyo3-{self.pyo3}"
 
-    def reproduce(self, settings: Mapping[str, str] | None = None) -> str:
+    def reproduce(self, settings: Mapping[str, str] | None = None, flags: Sequence[str] = ()) -> str:
         """The command that runs this cell again, shell-quoted, portable where the input was;
-        prefixed with the cargo ``settings`` the run's environment gave its builds."""
+        prefixed with the cargo ``settings`` the run's environment gave its builds, and with the
+        run's ``flags`` that shaped it (``--pyo3-series``, ``--switch-python``)."""
         if self.project:
             where = ["--project", self.project_spec or str(self.project)]
         else:
@@ -59,6 +60,7 @@ class Cell:
         args = ["--frontend", str(self.frontend), "--strategy", self.strategy.name, *where]
         args += ["--scenario", ",".join(s.name for s in self.scenarios)]
         args += ["--repeat", str(self.repeat)] if self.repeat > 1 else []
+        args += flags
         assigned = [f"{name}={value}" for name, value in (settings or {}).items()]
         return shlex.join([*assigned, "pyo3-harness", "run", *args])
 

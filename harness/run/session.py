@@ -42,6 +42,7 @@ class Settings:
     python: str
     refresh: bool
     switch_python: str | None = None
+    pyo3_series: Path | None = None
 
 
 def _now() -> str:
@@ -113,7 +114,14 @@ def _context(
         say=lambda text: progress(Note(text)),
     )
     work = settings.work or cache.work
-    return Context(provisioner, settings.out, work, switch_python=settings.switch_python, timer=timer)
+    return Context(
+        provisioner,
+        settings.out,
+        work,
+        switch_python=settings.switch_python,
+        pyo3_series=settings.pyo3_series,
+        timer=timer,
+    )
 
 
 def execute(

@@ -115,6 +115,10 @@ def test_repeat_schedule_and_reproduce_command() -> None:
     ]
     assert cell.reproduce().endswith("--scenario cold,warm,incremental --repeat 3")
     assert "--repeat" not in only_cell(1).reproduce()
+    flags = ["--pyo3-series", "/x/known bad", "--switch-python", "/usr/bin/python3.13"]
+    assert cell.reproduce(flags=flags).endswith(
+        "--repeat 3 --pyo3-series '/x/known bad' --switch-python /usr/bin/python3.13"
+    ), "the run's flags that shaped the cell, quoted"
 
 
 def test_report_states_the_spread_rule(repeated: RunResult, single: RunResult) -> None:
