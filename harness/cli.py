@@ -21,7 +21,7 @@ from harness.install.envs import probe
 from harness.install.frontend_spec import BINARY_FORMS
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
 from harness.install.patches import check_series_dir
-from harness.install.second_python import check_given
+from harness.install.second_python import check_all
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
 from harness.process import clean_environment
@@ -197,9 +197,9 @@ def _run_parser(sub: Subparsers[_Parser]) -> None:
     run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
     run.add_argument(
         "--switch-python",
-        help=f"the second base interpreter for the {SWITCHING.name} scenario: a path, or an installed "
-        "CPython version such as 3.13 or 3.14t (default: found on this machine, e.g. /usr/bin/python3; "
-        "on Debian installed with apt-get if missing)",
+        help=f"the second base interpreters for the {SWITCHING.name} scenario, switched to in this order "
+        "(comma-separated): a path, or an installed CPython version such as 3.13 or 3.14t (default: one "
+        "found on this machine, e.g. /usr/bin/python3; on Debian installed with apt-get if missing)",
     )
     run.add_argument(
         "--pyo3-series",
@@ -300,7 +300,7 @@ def _check_directories(args: argparse.Namespace) -> None:
         except HarnessError as exc:
             raise UsageError(f"--python: {exc}") from None
         if getattr(args, "switch_python", None):
-            check_given(args.switch_python, primary, env)
+            check_all(_split([args.switch_python]), primary, env)
     if getattr(args, "pyo3_series", None):
         check_series_dir(args.pyo3_series)
 
@@ -340,7 +340,8 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
         settings = Settings(Path("results"), cache, None, args.python, args.refresh)
         return commands.prepare(selection, settings, pins)
     series = args.pyo3_series.resolve() if args.pyo3_series else None
-    settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, args.switch_python, series)
+    switches = tuple(_split([args.switch_python] if args.switch_python else []))
+    settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, switches, series)
     return commands.run(selection, settings, pins, command, default_scenarios=not args.scenario)
 
 

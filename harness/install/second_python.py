@@ -101,6 +101,21 @@ def check_given(given: str, primary: Interpreter, env: Mapping[str, str]) -> Int
     return found
 
 
+def check_all(given: list[str], primary: Interpreter, env: Mapping[str, str]) -> list[Interpreter]:
+    """``--switch-python A,B``: each a Python whose base is not ``primary``'s, nor another's."""
+    found: list[Interpreter] = []
+    for name in given:
+        interpreter = check_given(name, primary, env)
+        twin = next((g for g, f in zip(given, found, strict=False) if _same(f, interpreter)), None)
+        if twin is not None:
+            raise UsageError(
+                f"--switch-python: {name} and {twin} have the same base interpreter "
+                f"({interpreter.base_executable}); accepted: interpreters with different bases"
+            )
+        found.append(interpreter)
+    return found
+
+
 # Minor versions tried, in order, for a switch that leaves the primary's version: a wheel built
 # from the wrong config then fails to import or misreports, where one of the same version works.
 OTHER_MINORS = ("3.13", "3.12", "3.14", "3.11", "3.10")

@@ -85,8 +85,10 @@ class Scenario:
 
     @property
     def repeated(self) -> bool:
-        """Whether ``run --repeat N`` runs it N times (a second bump would bump nothing)."""
-        return not (self.wipes_target or self.bumps_requirement)
+        """Whether ``run --repeat N`` runs it N times (a second bump would bump nothing, and a
+        second switch to the same interpreter switches nothing: the switch is built once per
+        interpreter ``--switch-python`` names)."""
+        return not (self.wipes_target or self.bumps_requirement or self.switch_python)
 
     @property
     def seconds_heading(self) -> str:

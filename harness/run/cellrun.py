@@ -45,24 +45,26 @@ class CellRun:
     def strategy(self) -> Strategy:
         return self.cell.strategy
 
-    def frontend(self, scenario: Scenario | None = None) -> Installed:
+    def frontend(self, scenario: Scenario | None = None, attempt: int = 0) -> Installed:
         return self.ctx.frontend(
             self.cell.frontend,
             patched=self.strategy.frontend_patch,
             other=scenario is not None and scenario.needs_other_venv,
             extra=self.extra,
-            switched=scenario is not None and scenario.switch_python,
+            switched=attempt if scenario is not None and scenario.switch_python else None,
         )
 
-    def wheelhouse_for(self, scenario: Scenario, *, check: bool = False) -> Wheelhouse:
+    def wheelhouse_for(self, scenario: Scenario, *, check: bool = False, attempt: int = 0) -> Wheelhouse:
         """The wheelhouse a build environment installs from: the cell's, or the second
         interpreter's when the frontend runs there. With ``check``: the one for the interpreter
-        the wheel is checked on (the second's when the build targets it)."""
+        the wheel is checked on (the second's when the build targets it). The switch's
+        ``attempt``-th build is on the ``attempt``-th second interpreter; base-mismatch on the first."""
+        index = attempt if scenario.switch_python else 0
         if check and scenario.needs_second_python:
             # A wheel check installs the built wheel, never the backend: the stock wheels do.
-            return self.ctx.wheelhouse(patched_backend=False, switched=True)
+            return self.ctx.wheelhouse(patched_backend=False, switched=index)
         if scenario.switch_python:
-            return self.ctx.wheelhouse(patched_backend=self.strategy.backend_patch, switched=True)
+            return self.ctx.wheelhouse(patched_backend=self.strategy.backend_patch, switched=index)
         return self.wheelhouse
 
     def strategy_context(self, installed: Installed) -> StrategyContext:

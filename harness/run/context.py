@@ -49,12 +49,15 @@ class Context:
     provisioner: Provisioner
     out: Path
     work: Path
-    switch_python: str | None = None  # --switch-python; None: find a second interpreter
+    # --switch-python: the second base interpreters, switched to in this order; none given: one,
+    # found on this machine.
+    switch_python: tuple[str, ...] = ()
     pyo3_series: Path | None = None  # --pyo3-series: applied instead of patches/pyo3/<version>/
+    python: str | None = None  # --python, when not the interpreter running the harness
     timer: Timer = field(default_factory=Timer)
     runner: Runner = run  # every build and product check starts its processes through it
     _pyo3: dict[tuple[str, bool], Pyo3] = field(default_factory=dict)
-    _switched: Provisioner | None = None
+    _switched: dict[int, Provisioner] = field(default_factory=dict)
     _configs: dict[tuple[Path, str], Path] = field(default_factory=dict)
 
     @property
@@ -89,34 +92,40 @@ class Context:
         patched: bool,
         other: bool = False,
         extra: tuple[str, ...] = (),
-        switched: bool = False,
+        switched: int | None = None,
     ) -> Installed:
-        provisioner = self.switched() if switched else self.provisioner
+        """The frontend on the primary interpreter, or on the ``switched``-th second one."""
+        provisioner = self.provisioner if switched is None else self.switched(switched)
         with self.timer.timing("setup"):
             return provisioner.frontend(spec, patched=patched, other=other, extra=extra)
 
     def run_flags(self, cell: Cell) -> list[str]:
-        """The flags of this run that shaped ``cell``, for its reproduce command: the pyo3 series
-        given, and the second interpreter it switched to (once found)."""
-        flags = (
-            ["--pyo3-series", str(self.pyo3_series)]
-            if self.pyo3_series and cell.strategy.base_support
-            else []
-        )
+        """The flags of this run that shaped ``cell``, for its reproduce command: the interpreter
+        given, the pyo3 series given, and the second interpreters it switched to (once found)."""
+        flags = ["--python", self.python] if self.python else []
+        if self.pyo3_series and cell.strategy.base_support:
+            flags += ["--pyo3-series", str(self.pyo3_series)]
         if any(s.needs_second_python for s in cell.scenarios):
-            second = self._switched.interpreter.base_executable if self._switched else self.switch_python
-            flags += ["--switch-python", second] if second else []
+            found = [self._switched[i].interpreter.base_executable for i in sorted(self._switched)]
+            seconds = found if len(found) == self.switches else list(self.switch_python)
+            flags += ["--switch-python", ",".join(seconds)] if seconds else []
         return flags
 
-    def switched(self) -> Provisioner:
-        """The provisioner for the second base interpreter (found, or installed, once per run)."""
-        if self._switched is None:
+    @property
+    def switches(self) -> int:
+        """How many second interpreters the run switches to, one after the other."""
+        return max(1, len(self.switch_python))
+
+    def switched(self, index: int = 0) -> Provisioner:
+        """The provisioner for the ``index``-th second base interpreter (found, or installed, once
+        per run)."""
+        if index not in self._switched:
             with self.timer.timing("setup"):
                 primary = self.provisioner
                 second = second_interpreter(
                     primary.interpreter,
                     self.base_env,
-                    given=self.switch_python,
+                    given=self.switch_python[index] if self.switch_python else None,
                     log=self.cache.root / "logs" / "second-python.log",
                 )
                 pip = primary.on(second, primary.stock_wheelhouse).bare_env()
@@ -127,8 +136,8 @@ class Context:
                     downloader=pip,
                     env=self.base_env,
                 )
-                self._switched = primary.on(second, wheelhouse)
-        return self._switched
+                self._switched[index] = primary.on(second, wheelhouse)
+        return self._switched[index]
 
     def config_file(self, src: Path, interpreter: Interpreter, logs: Path) -> Path:
         """pyo3's printed config for ``interpreter``'s base, generated once per work copy."""
@@ -145,10 +154,10 @@ class Context:
                 )
         return self._configs[key]
 
-    def wheelhouse(self, *, patched_backend: bool, switched: bool = False) -> Wheelhouse:
+    def wheelhouse(self, *, patched_backend: bool, switched: int | None = None) -> Wheelhouse:
         """The wheels builds and wheel checks install from: the second interpreter's own when
         ``switched`` (a build requirement with compiled wheels, cffi, has one per version)."""
-        provisioner = self.switched() if switched else self.provisioner
+        provisioner = self.provisioner if switched is None else self.switched(switched)
         with self.timer.timing("setup"):
             return provisioner.wheelhouse(patched_backend=patched_backend)
 

@@ -84,7 +84,8 @@ def _measured_run(
 
 
 def build_plan(cr: CellRun, scenario: Scenario, installed: Installed, attempt: int = 0) -> BuildPlan:
-    second = cr.ctx.switched().interpreter if scenario.needs_second_python else None
+    index = attempt if scenario.switch_python else 0  # the switch's n-th build: the n-th interpreter
+    second = cr.ctx.switched(index).interpreter if scenario.needs_second_python else None
     base = second if second is not None and scenario.switch_python else cr.ctx.interpreter
     context = cr.strategy_context(installed)
     return plan(
@@ -132,9 +133,9 @@ def _requirements(cr: CellRun, built: BuildPlan, installed: Installed) -> Iterat
     (that environment is shared by the cells of its frontend and sample, and every other build
     of them expects the old one)."""
     if "bump-requirement" not in built.steps:
-        yield cr.wheelhouse_for(built.scenario).path
+        yield cr.wheelhouse_for(built.scenario, attempt=built.attempt).path
         return
-    bumped = bumped_wheelhouse(cr.wheelhouse_for(built.scenario).path, built.bumped_wheelhouse)
+    bumped = bumped_wheelhouse(cr.wheelhouse.path, built.bumped_wheelhouse)
     if not cr.strategy.preinstall:
         yield bumped
         return
@@ -310,11 +311,11 @@ def _run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
         return result
 
     def build(scenario: Scenario, attempt: int) -> BuildRecord:
-        installed = cr.frontend(scenario)
+        installed = cr.frontend(scenario, attempt)
         # Every attempt prepares afresh: an incremental attempt appends its own line to lib.rs.
         return measured_build(cr, build_plan(cr, scenario, installed, attempt), installed)
 
-    result.builds = run_schedule(cell, build, progress)
+    result.builds = run_schedule(cell, build, progress, switches=ctx.switches)
     # Again: the second interpreter it switched to is known now.
     result.reproduce = cell.reproduce(compile_settings(ctx.base_env), ctx.run_flags(cell))
     sample = cell.sample.sample
@@ -330,12 +331,13 @@ def _run_cell(ctx: Context, cell: Cell, progress: Progress) -> CellResult:
 
 
 def run_schedule(
-    cell: Cell, build: Callable[[Scenario, int], BuildRecord], progress: Progress
+    cell: Cell, build: Callable[[Scenario, int], BuildRecord], progress: Progress, *, switches: int = 1
 ) -> list[BuildRecord]:
     """Every scenario (and attempt) of the cell that its frontend can run, in order. A build
     that fails, or cannot be set up (``build`` raises), stops the cell: each later one is
     recorded as not run, naming the failed build, so no gap is silent; only independent
-    scenarios still run after an independent one failed."""
+    scenarios still run after an independent one failed. The interpreter switch is built once
+    per second interpreter (``switches``), each from the one before."""
     builds: list[BuildRecord] = []
     stopped_by: Scenario | None = None  # whose failed build stops the later ones
     for scenario in cell.scenarios:
@@ -346,7 +348,7 @@ def run_schedule(
             sample.backend, sample.imports_build_requirements, reports_probe=sample.reports_probe
         ):
             continue
-        for attempt in range(cell.attempts(scenario)):
+        for attempt in range(switches if scenario.switch_python else cell.attempts(scenario)):
             # One independent build's failure leaves the others to run (Scenario.independent).
             if stopped_by is not None and not (scenario.independent and stopped_by.independent):
                 why = f"not run: the {stopped_by.name} build of this cell failed"

@@ -74,7 +74,7 @@ def check_built_wheel(cr: CellRun, record: BuildRecord, built: BuildPlan, output
                 wheel,
                 uv=ctx.tools.script("uv"),
                 python=built.target_python.executable,
-                wheelhouse=cr.wheelhouse_for(built.scenario, check=True).path,
+                wheelhouse=cr.wheelhouse_for(built.scenario, check=True, attempt=built.attempt).path,
                 check=cr.sample.check,
                 workdir=cr.workdir,
                 env=ctx.uv_env,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,7 @@ class Settings:
     work: Path | None
     python: str
     refresh: bool
-    switch_python: str | None = None
+    switch_python: tuple[str, ...] = ()
     pyo3_series: Path | None = None
 
 
@@ -120,6 +121,8 @@ def _context(
         work,
         switch_python=settings.switch_python,
         pyo3_series=settings.pyo3_series,
+        # Not the interpreter running the harness: every cell's reproduce command must say so.
+        python=None if settings.python == sys.executable else settings.python,
         timer=timer,
     )
 
@@ -208,10 +211,11 @@ def prepare(selection: Selection, settings: Settings, pins: Pins, progress: Prog
         progress(Note(f"preparing {cell.frontend} for {strategy.name}"))
         ctx.frontend(cell.frontend, patched=strategy.frontend_patch)
         ctx.wheelhouse(patched_backend=strategy.backend_patch)
-        if any(s.switch_python for s in cell.scenarios):
-            ctx.frontend(cell.frontend, patched=strategy.frontend_patch, switched=True)
-        if any(s.needs_second_python for s in cell.scenarios):
-            ctx.wheelhouse(patched_backend=False, switched=True)  # where its wheels are checked
+        for index in range(ctx.switches):
+            if any(s.switch_python for s in cell.scenarios):
+                ctx.frontend(cell.frontend, patched=strategy.frontend_patch, switched=index)
+            if any(s.needs_second_python for s in cell.scenarios):
+                ctx.wheelhouse(patched_backend=False, switched=index)  # where its wheels are checked
         if cell.project is None:  # a project's pyo3 version is read from its lock file later
             ctx.pyo3(cell.pyo3, strategy.base_support)
     return ctx.provisioner.installs

@@ -36,7 +36,7 @@ def bumped(module_dir: Path) -> Run:
         "--frontend",
         "pip-venv,uv",
         "--strategy",
-        "stock,frontend-patch",
+        "stock,frontend-patch,no-isolation",
         "--sample",
         "hazard:config-executable",
     ]
@@ -56,6 +56,17 @@ def test_a_bumped_requirement_reaches_the_wheel_on_stock_and_not_with_the_v2_ser
         assert found is not None
         said[strategy] = (build.wheel.built_with["probe"], found.status)
     assert said == {"stock": ("2.0", "pass"), "frontend-patch": ("1.0", "fail")}
+
+
+def test_without_isolation_the_isolation_check_fails_and_the_bump_is_missed(bumped: Run) -> None:
+    # pip-venv without isolation is plain pip (left out of the run); uv builds it.
+    cell = bumped.cell("uv", "no-isolation", "hazard", "config-executable")
+    checks = {v.check: v.status for v in cell.checks}
+    assert (checks["isolation"], checks["requirements"]) == ("fail", "fail"), cell.checks
+    assert {c.strategy for c in bumped.result.cells if c.frontend == "pip-venv"} == {
+        "stock",
+        "frontend-patch",
+    }
 
 
 def verdict(run: Run, strategy: str, check: str, pyo3: str) -> tuple[str, str]:

@@ -204,6 +204,11 @@ INPUT_CASES: list[tuple[list[str], dict[str, bytes], str]] = [
     (["matrix", "--pins", "p.toml"], {"p.toml": b"\xff"}, "--pins p.toml:"),
     (["run", "--switch-python", "/nonexistent"], {}, "--switch-python: /nonexistent did not run as a Python"),
     (["run", "--switch-python", sys.executable], {}, "has the same base interpreter as --python"),
+    (
+        ["run", "--switch-python", "/usr/bin/python3,/usr/bin/python3"],
+        {},
+        "--switch-python: /usr/bin/python3 and /usr/bin/python3 have the same base interpreter",
+    ),
     (["run", "--pyo3-series", "nowhere"], {}, "--pyo3-series nowhere: no file nowhere/series; accepted"),
     (["run", "--pyo3-series", "."], {"0001.patch": b""}, "--pyo3-series .: no file series; accepted"),
     (["run", "--sample", "pyo3-ext:nope"], {}, "unknown variant 'nope' of sample pyo3-ext"),

@@ -82,6 +82,19 @@ def test_each_spelling_of_the_base_is_built_after_another_fails_but_not_after_wa
     assert {b.error for b in builds[2:]} == {"not run: the warm build of this cell failed"}
 
 
+def test_the_switch_is_built_once_per_second_interpreter_whatever_the_repeat(repeated: RunResult) -> None:
+    build = Recorded(repeated)
+    run_schedule(cell("build", ["warm", "switch-python"], repeat=3), build, lambda _: None, switches=2)
+    assert build.calls == [
+        ("cold", 0),
+        ("warm", 0),
+        ("warm", 1),
+        ("warm", 2),
+        ("switch-python", 0),
+        ("switch-python", 1),
+    ]
+
+
 def test_a_setup_error_is_the_builds_row_and_stops_the_cell(repeated: RunResult) -> None:
     build = Recorded(repeated, raise_at="switch-python")
     builds = run_schedule(cell("build", ["warm", "switch-python"]), build, lambda _: None)
