@@ -122,15 +122,21 @@ def _stale(evidence: Evidence) -> Verdict | None:
     """After switching the frontend to another base interpreter, cargo reused no pyo3 build
     resolved from a config that differs from what the new interpreter yields, and the wheel
     works there."""
-    verdicts = [_switched(evidence.primary, b) for b in evidence.builds if _switches_python(b)]
+    builds = evidence.builds
+    # Each switch goes from the interpreter of the build before it (the primary, or the switch before).
+    verdicts = [
+        _switched(builds[i - 1].python or evidence.primary if i else evidence.primary, b)
+        for i, b in enumerate(builds)
+        if _switches_python(b)
+    ]
     if not verdicts:
         return None
-    # Every switched build is judged (one per attempt with --repeat): the worst one speaks.
+    # Every switched build is judged (one per interpreter switched to): the worst one speaks.
     for status in ("fail", "error"):
         found = next((v for v in verdicts if v.status == status), None)
         if found is not None:
             return found
-    return verdicts[0]
+    return Verdict("stale", "pass", "; ".join(dict.fromkeys(v.detail for v in verdicts)))
 
 
 def _switched(primary: str, switched: BuildRecord) -> Verdict:
