@@ -45,6 +45,13 @@ class Sample:
         return self.variants[0] if self.variants else None
 
 
+_HAZARD_CHECK = (
+    "import hazard as m, json\n"
+    "assert m.add(2, 3) == 5, m.add(2, 3)\n"
+    "version, origin = m.probe()\n"
+    f"print({BUILT_WITH!r} + json.dumps({{'probe': version, 'probe_origin': origin}}))\n"
+)
+
 _EXT_CHECK = (
     "import {module} as m\n"
     "assert m.add(2, 3) == 5, m.add(2, 3)\n"
@@ -99,17 +106,26 @@ SAMPLES: Mapping[str, Sample] = MappingProxyType(
                 description="build script imports a build requirement (pyo3-harness-probe) with the "
                 "interpreter pyo3's resolved config names, or with PYO3_PYTHON: the requirements check",
                 directory=SAMPLES_DIR / "hazard",
-                check=(
-                    "import hazard as m, json\n"
-                    "assert m.add(2, 3) == 5, m.add(2, 3)\n"
-                    "version, origin = m.probe()\n"
-                    f"print({BUILT_WITH!r} + json.dumps({{'probe': version, 'probe_origin': origin}}))\n"
-                ),
+                check=_HAZARD_CHECK,
                 reports_probe=True,
                 edit="src/lib.rs",
                 variants=("config-executable", "pyo3-python"),
                 variant_file="probe.txt",
                 imports_build_requirements=True,
+            ),
+            Sample(
+                name="setuptools-rust-hazard",
+                description="the hazard crate built by setuptools-rust, which keeps a PYO3_PYTHON the "
+                "user set (maturin replaces it)",
+                directory=SAMPLES_DIR / "setuptools-rust-hazard",
+                check=_HAZARD_CHECK,
+                edit="src/lib.rs",
+                base="hazard",
+                backend="setuptools-rust",
+                variants=("config-executable", "pyo3-python"),
+                variant_file="probe.txt",
+                imports_build_requirements=True,
+                reports_probe=True,
             ),
         )
     }

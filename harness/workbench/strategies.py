@@ -116,6 +116,18 @@ class Pyo3PatchStockFrontend(Strategy):
     upstream = "pyo3 honouring PYO3_BASE_PYTHON (frontends unchanged)"
 
 
+class UserPyo3Python(Strategy):
+    name = "user-pyo3-python"
+    description = (
+        "the user exports PYO3_PYTHON (the frontend's base interpreter) to pin pyo3's interpreter: "
+        "setuptools-rust keeps it, maturin replaces it with the build environment's"
+    )
+    upstream = "nothing (works today where the backend keeps it: setuptools-rust, not maturin)"
+
+    def environment(self, ctx: StrategyContext) -> dict[str, str]:
+        return {"PYO3_PYTHON": ctx.frontend_python.base_executable}
+
+
 class ConfigFile(Strategy):
     name = "config-file"
     description = (
@@ -234,6 +246,7 @@ STRATEGIES: Mapping[str, Strategy] = MappingProxyType(
             FrontendPatchStockPyo3(),
             Pyo3PatchStockFrontend(),
             ConfigFile(),
+            UserPyo3Python(),
             EnvDir(),
             NoIsolation(),
             MaturinBasePython(),

@@ -76,3 +76,28 @@ def test_backend_patch_is_as_good_as_frontend_patch_for_maturin(backends: Run) -
 def test_backend_patch_does_nothing_for_setuptools_rust_but_frontend_patch_does(backends: Run) -> None:
     assert roots(backends, "uv", "backend-patch", "setuptools-rust-ext") == ["pyo3-ffi:PYO3_PYTHON"]
     assert backends.build("uv", "frontend-patch", "setuptools-rust-ext", "warm").rebuilt == []
+
+
+@pytest.fixture(scope="module")
+def pinned(module_dir: Path) -> Run:
+    """A user's own PYO3_PYTHON, on both backends, with a build script that imports a build
+    requirement through the interpreter pyo3 resolved."""
+    args = ["--frontend", "build", "--strategy", "stock,user-pyo3-python", "--scenario", "warm"]
+    samples = "setuptools-rust-hazard:config-executable,hazard:config-executable"
+    return run_harness([*args, "--sample", samples], module_dir / "pinned")
+
+
+def test_a_users_pyo3_python_is_kept_by_setuptools_rust_and_loses_the_build_environment(pinned: Run) -> None:
+    stock = pinned.cell("build", "stock", "setuptools-rust-hazard").check("requirements")
+    assert stock is not None and stock.status == "pass", stock
+    kept = pinned.cell("build", "user-pyo3-python", "setuptools-rust-hazard")
+    found = kept.check("requirements")
+    assert found is not None and found.status == "fail", found
+    assert "the executable in pyo3's resolved config" in found.detail and "cannot import" in found.detail
+
+
+def test_maturin_replaces_a_users_pyo3_python_and_keeps_churning(pinned: Run) -> None:
+    warm = pinned.build("build", "user-pyo3-python", "hazard", "warm")
+    assert warm.ok and "pyo3-ffi" in warm.rebuilt, warm.rebuilt
+    [root] = [c for c in warm.causes if c.kind == "env" and c.unit == "pyo3-ffi"]
+    assert root.var == "PYO3_PYTHON" and "/build-env-" in str(root.new), root

@@ -6,7 +6,10 @@ The known-bad builds here are the v2 pyo3 series' (the frontend-patch strategy's
   resolves pyo3's config from the base and never compares it with PYO3_PYTHON;
 - with the build environment's requirement bumped (requirements-bump), through pip-venv and uv
   (build's cells are test_decision_requirements.py's): get() reads PYO3_PYTHON untracked, so a
-  build script that tracks nothing itself is not re-run."""
+  build script that tracks nothing itself is not re-run;
+- with the base exported by the user through a shim (base-shim): get() swaps in the build
+  environment's interpreter only when the config's executable equals PYO3_BASE_PYTHON byte for
+  byte, and a shim's interpreter names its real path, so build scripts get the base."""
 
 from pathlib import Path
 
@@ -102,3 +105,21 @@ def test_the_v2_series_compiles_for_the_base_and_the_target_verdict_fails(run: R
     status, detail = verdict(run, "frontend-patch", "target", pyo3)
     assert status == "fail", detail
     assert f"base-mismatch: compiled for CPython {primary}" in detail and "but the wheel is tagged" in detail
+
+
+@pytest.fixture(scope="module")
+def shimmed(module_dir: Path) -> Run:
+    args = ["--frontend", "build", "--strategy", "stock,exported", "--sample", "hazard:config-executable"]
+    return run_harness([*args, "--scenario", "base-shim"], module_dir / "shimmed")
+
+
+def test_a_base_spelled_through_a_shim_loses_the_build_environment_with_the_v2_series(shimmed: Run) -> None:
+    stock = shimmed.cell("build", "stock", "hazard").check("requirements")
+    assert stock is not None and stock.status == "pass", stock
+    exported = shimmed.cell("build", "exported", "hazard").check("requirements")
+    assert exported is not None and exported.status == "fail", exported
+    assert exported.detail.startswith(
+        "base-shim: pyo3-harness-hazard: the executable in pyo3's resolved config"
+    )
+    shim = shimmed.build("build", "exported", "hazard", "base-shim").env["PYO3_BASE_PYTHON"]
+    assert shim.endswith("/spelled-base/python-shim"), shim
