@@ -20,7 +20,7 @@ from harness.install.cache import Cache, default_cache_dir
 from harness.install.envs import probe
 from harness.install.frontend_spec import BINARY_FORMS
 from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
-from harness.install.second_python import check_given
+from harness.install.second_python import check_switch
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
 from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
 from harness.process import clean_environment
@@ -170,6 +170,7 @@ def _prepare_parser(sub: Subparsers[_Parser]) -> None:
     prepare.add_argument(
         "--refresh", action="store_true", help="recreate installed environments and downloads"
     )
+    _switch_python(prepare)
     _common(prepare)
 
 
@@ -194,13 +195,18 @@ def _run_parser(sub: Subparsers[_Parser]) -> None:
         "--work-dir", type=Path, help="where cells' work copies and target dirs go (default: <cache>/work)"
     )
     run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
-    run.add_argument(
+    _switch_python(run)
+    _common(run)
+
+
+def _switch_python(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--switch-python",
         help=f"the second base interpreter for the {SWITCHING.name} scenario: a path, or an installed "
         "CPython version such as 3.13 or 3.14t (default: found on this machine, e.g. /usr/bin/python3; "
-        "on Debian installed with apt-get if missing)",
+        "on Debian installed with apt-get if missing); a free-threaded X.Yt installed nowhere is "
+        "compiled into the cache (Debian, minutes, once)",
     )
-    _common(run)
 
 
 def _report_parser(sub: Subparsers[_Parser]) -> None:
@@ -291,7 +297,9 @@ def _check_directories(args: argparse.Namespace) -> None:
         except HarnessError as exc:
             raise UsageError(f"--python: {exc}") from None
         if getattr(args, "switch_python", None):
-            check_given(args.switch_python, primary, env)
+            check_switch(
+                args.switch_python, primary, env, Cache(args.cache_dir or default_cache_dir(os.environ))
+            )
 
 
 def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
@@ -326,7 +334,7 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     selection = selection_from(args, pins, cache)
     commands.check_releases(selection)
     if args.command == "prepare":
-        settings = Settings(Path("results"), cache, None, args.python, args.refresh)
+        settings = Settings(Path("results"), cache, None, args.python, args.refresh, args.switch_python)
         return commands.prepare(selection, settings, pins)
     settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, args.switch_python)
     return commands.run(selection, settings, pins, command, default_scenarios=not args.scenario)

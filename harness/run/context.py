@@ -94,7 +94,7 @@ class Context:
             return provisioner.frontend(spec, patched=patched, other=other, extra=extra)
 
     def switched(self) -> Provisioner:
-        """The provisioner for the second base interpreter (found, or installed, once per run)."""
+        """The provisioner for the second base interpreter (found, installed or compiled, once per run)."""
         if self._switched is None:
             with self.timer.timing("setup"):
                 primary = self.provisioner
@@ -103,6 +103,7 @@ class Context:
                     self.base_env,
                     given=self.switch_python,
                     log=self.cache.root / "logs" / "second-python.log",
+                    cache=self.cache,  # where a free-threaded --switch-python X.Yt is compiled
                 )
                 pip = primary.on(second, primary.stock_wheelhouse).bare_env()
                 wheelhouse = ensure_wheelhouse(
@@ -111,6 +112,8 @@ class Context:
                     interpreter=second,
                     downloader=pip,
                     env=self.base_env,
+                    # A free-threaded 3.13 has no cffi wheel: samples that need none still switch.
+                    missing_ok=True,
                 )
                 self._switched = primary.on(second, wheelhouse)
         return self._switched
