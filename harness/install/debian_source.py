@@ -49,7 +49,12 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 """
 # How apt says it could not reach a server (the rest of process.run's list holds for pip,
 # uv and cargo).
-_APT_UNREACHABLE = ("Temporary failure resolving", "Could not connect to", "Connection timed out")
+_APT_UNREACHABLE = (
+    "Temporary failure resolving",
+    "Could not connect to",
+    "Unable to connect to",
+    "Connection timed out",
+)
 
 
 def apt_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -169,15 +174,20 @@ def upstream_version(orig_name: str) -> str:
 
 def fetch_failure(output: str, what: str) -> HarnessError:
     """What ``apt-get source`` failing to download ``what`` means: a server that said no (404:
-    the mirror does not hold that version) is the mirror's answer, not a network fault."""
+    the mirror does not hold that version) is the mirror's answer, not a network fault. The
+    upstream tarball's refusal is the one named (apt fails the package's other files alike)."""
     lines = [line.strip() for line in output.splitlines()]
     offline = next((line for line in lines if any(w in line for w in _APT_UNREACHABLE)), None)
     if offline is not None:
         return Unreachable(
             f"apt-get could not reach the Debian mirror for {what} ({offline}): {OFFLINE_ADVICE}"
         )
-    refused = [line for line in lines if line.startswith("E: Failed to fetch")]
-    said = refused[0] if refused else next((line for line in lines if line.startswith("E: ")), "no reason")
+    refused = [line for line in lines if line.startswith("E: Failed to fetch ")]
+    said = next((line for line in refused if ".orig.tar." in line), refused[0] if refused else None)
+    said = said or next((line for line in lines if line.startswith("E: ")), "E: no reason given")
+    # "E: Failed to fetch URL  404  Not Found [IP: 1.2.3.4 80]" -> "URL: 404 Not Found"
+    said = re.sub(r"\s+\[IP: [^]]*\]$", "", said.removeprefix("E: Failed to fetch ").removeprefix("E: "))
+    said = re.sub(r"\s{2,}", " ", re.sub(r"\s{2,}", ": ", said, count=1))
     return HarnessError(f"apt-get could not download {what}: {said}")
 
 
@@ -236,7 +246,7 @@ def download_orig(
         if tarball.is_file() and sha256_of(tarball) == orig.sha256:
             record_sha256(tarball)
             return version, tarball
-        say(f"downloading {orig.name} ({orig.size / 1e6:.0f} MB) with apt-get source")
+        say(f"downloading {orig.name} ({orig.size / 1e6:.0f} MB): apt-get source --download-only {spec}")
         command = ["apt-get", "source", "--download-only", spec]
         done = run(
             command, cwd=into, env=apt_env(env), log=into / f"{package}_{version}.download.log", check=False
