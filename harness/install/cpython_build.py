@@ -35,7 +35,7 @@ REQUIRED_MODULES = ("ssl", "zlib", "_ctypes")
 JOBS = 2
 MARKER = ".harness-complete"
 # Measured on this project's machine (docs/decision-matrix.md): said before a compile starts.
-ESTIMATE = "about 6 minutes on 2 cores"
+ESTIMATE = "5–6 minutes on 2 busy cores"
 
 # Asked of the interpreter before it imports anything else: an extension module not marked
 # free-threading-safe would turn the GIL back on at run time.
