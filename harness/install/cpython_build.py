@@ -162,6 +162,11 @@ def cannot_build(minor: str, env: Mapping[str, str]) -> str | None:
     if missing:
         install = " ".join(missing)
         return f"it needs {', '.join(missing)}, which only root can install (apt-get install {install})"
+    if not debian_source.known_versions(f"python{minor}", env):
+        where = debian_source.SOURCES_FILE
+        return (
+            f"no deb-src entry offers python{minor}, and only root can add one ({where}, then apt-get update)"
+        )
     return None
 
 

@@ -197,7 +197,7 @@ def fetch_failure(output: str, what: str) -> HarnessError:
 def ensure_deb_src(package: str, env: Mapping[str, str], log_dir: Path) -> list[str]:
     """The versions of ``package`` apt's source entries offer, newest first; when none does, a
     deb-src entry for Debian's development releases is added in a file of its own (as root)."""
-    versions = _known_versions(package, env)
+    versions = known_versions(package, env)
     if versions:
         return versions
     if not is_root():
@@ -216,13 +216,14 @@ def ensure_deb_src(package: str, env: Mapping[str, str], log_dir: Path) -> list[
     )
     if done.returncode != 0:
         raise fetch_failure(done.output, "the package index")
-    versions = _known_versions(package, env)
+    versions = known_versions(package, env)
     if not versions:
         raise HarnessError(f"apt's source entries (with {SOURCES_FILE}) offer no source package {package}")
     return versions
 
 
-def _known_versions(package: str, env: Mapping[str, str]) -> list[str]:
+def known_versions(package: str, env: Mapping[str, str]) -> list[str]:
+    """The versions of ``package`` apt's source entries offer (none: no deb-src offers it)."""
     done = run(["apt-cache", "showsrc", package], cwd=Path("/"), env=apt_env(env), check=False)
     return showsrc_versions(done.output, package) if done.returncode == 0 else []
 
