@@ -25,6 +25,10 @@ test: $(VENV)/.installed
 	@# The one-time installs every end-to-end test shares (uv and maturin compiled from source,
 	@# the wheelhouses, pyo3 sources), as a step of their own: never inside a test's timeout.
 	$(BIN)/pyo3-harness prepare --strategy all --sample all --pyo3 all --scenario all
+	@# The free-threaded CPython tests/e2e/test_free_threaded.py switches to, compiled into the
+	@# cache on the first run (5-6 min; seconds after): its module's arguments.
+	$(BIN)/pyo3-harness prepare --frontend build --strategy stock --sample pyo3-ext --pyo3 0.28.3 \
+	  --scenario warm,switch-python --switch-python 3.13t
 	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder tests/e2e; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo 'pytest collected no end-to-end tests' >&2; exit 1; fi; exit $$rc
 

@@ -5,6 +5,8 @@ rebuilds with the frontend running on a different base interpreter: the one ``--
 names (a path, or a version such as ``3.13`` or ``3.14t`` found on this machine), else the first
 candidate below whose base executable differs from the one in use; on Debian, the system
 ``python3`` is installed with apt-get when nothing else is found and the harness runs as root.
+A free-threaded version (``3.14t``) found nowhere on the machine is taken from the harness cache,
+where it is compiled when asked (``install/cpython_build.py``); a default run never compiles one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.errors import HarnessError, UsageError
+from harness.files import say
+from harness.install import cpython_build
+from harness.install.cache import Cache
 from harness.install.envs import Interpreter, probe
 from harness.model.scenarios import SWITCHING
 from harness.process import run
@@ -60,13 +65,18 @@ def version_candidates(version: str, free_threaded: bool, env: Mapping[str, str]
     return [p for p in dict.fromkeys(found) if p.exists()]
 
 
-def find_version(given: str, primary: Interpreter, env: Mapping[str, str]) -> Interpreter:
-    """The first installed CPython that is what ``given`` (``3.13``, ``3.14t``) names and not
-    ``primary``'s base, asked of the interpreter itself: a pyenv shim for a version it does not
-    serve, or a build of another version or threading under that name, is passed over."""
+def _parse(given: str) -> tuple[str, bool]:
     match = VERSION.match(given)
     assert match is not None
-    version, free_threaded = match.group("version"), match.group("t") == "t"
+    return match.group("version"), match.group("t") == "t"
+
+
+def _on_machine(
+    given: str, primary: Interpreter, env: Mapping[str, str]
+) -> tuple[Interpreter | None, list[Path]]:
+    """The first installed CPython that is what ``given`` names and not ``primary``'s base, and
+    every place looked."""
+    version, free_threaded = _parse(given)
     looked = version_candidates(version, free_threaded, env)
     for path in looked:
         try:
@@ -76,7 +86,33 @@ def find_version(given: str, primary: Interpreter, env: Mapping[str, str]) -> In
         same_version = ".".join(found.version.split(".")[:2]) == version
         kind = found.implementation == "cpython" and found.gil_disabled == free_threaded
         if kind and same_version and not _same(found, primary):
-            return found
+            return found, looked
+    return None, looked
+
+
+def find_version(
+    given: str,
+    primary: Interpreter,
+    env: Mapping[str, str],
+    *,
+    cache: Cache | None = None,
+    compile: bool = False,
+) -> Interpreter:
+    """The first installed CPython that is what ``given`` (``3.13``, ``3.14t``) names and not
+    ``primary``'s base, asked of the interpreter itself: a pyenv shim for a version it does not
+    serve, or a build of another version or threading under that name, is passed over. A
+    free-threaded version installed nowhere is the one in ``cache``, compiled there first when
+    ``compile`` (only then: it takes minutes)."""
+    found, looked = _on_machine(given, primary, env)
+    if found is not None:
+        return found
+    version, free_threaded = _parse(given)
+    if cache is not None and free_threaded:
+        python = cpython_build.cached(cache, version, env)
+        if python is None and compile:
+            python = cpython_build.ensure(cache, version, env)
+        if python is not None:
+            return probe(str(python), env)
     where = ", ".join(str(p) for p in looked) or "nothing on PATH, in pyenv or under /usr"
     raise UsageError(
         f"--switch-python {given}: no CPython {given} other than --python's runs here (tried: {where}); "
@@ -84,10 +120,17 @@ def find_version(given: str, primary: Interpreter, env: Mapping[str, str]) -> In
     )
 
 
-def check_given(given: str, primary: Interpreter, env: Mapping[str, str]) -> Interpreter:
+def check_given(
+    given: str,
+    primary: Interpreter,
+    env: Mapping[str, str],
+    *,
+    cache: Cache | None = None,
+    compile: bool = False,
+) -> Interpreter:
     """``--switch-python``: a Python whose base interpreter is not ``primary``'s."""
     if VERSION.match(given):
-        found = find_version(given, primary, env)
+        found = find_version(given, primary, env, cache=cache, compile=compile)
     else:
         try:
             found = probe(given, env)
@@ -101,19 +144,43 @@ def check_given(given: str, primary: Interpreter, env: Mapping[str, str]) -> Int
     return found
 
 
-def check_all(given: list[str], primary: Interpreter, env: Mapping[str, str]) -> list[Interpreter]:
-    """``--switch-python A,B``: each a Python whose base is not ``primary``'s, nor another's."""
-    found: list[Interpreter] = []
-    for name in given:
-        interpreter = check_given(name, primary, env)
-        twin = next((g for g, f in zip(given, found, strict=False) if _same(f, interpreter)), None)
-        if twin is not None:
+def check_switch(
+    given: str, primary: Interpreter, env: Mapping[str, str], cache: Cache
+) -> Interpreter | None:
+    """One ``--switch-python`` value checked before any work: what ``check_given`` accepts (the
+    interpreter), or a free-threaded version found nowhere that this machine can compile (None:
+    the run compiles it)."""
+    try:
+        return check_given(given, primary, env, cache=cache)
+    except UsageError:
+        if not VERSION.match(given) or not _parse(given)[1]:
+            raise
+        version = _parse(given)[0]
+        problem = cpython_build.cannot_build(version, env)
+        if problem:
             raise UsageError(
-                f"--switch-python: {name} and {twin} have the same base interpreter "
+                f"--switch-python {given}: no free-threaded CPython {version} is installed here or in "
+                f"the harness cache ({cache.root / 'python'}), and it cannot be compiled: {problem}; "
+                f"accepted: {ACCEPTED}"
+            ) from None
+        say(f"--switch-python {given}: not installed here; it will be compiled into {cache.root / 'python'}")
+        return None
+
+
+def check_all(given: list[str], primary: Interpreter, env: Mapping[str, str], cache: Cache) -> None:
+    """``--switch-python A,B``: each as ``check_switch`` accepts it, and no two the same base."""
+    found: dict[str, str] = {}  # base interpreter -> the value that named it
+    for name in given:
+        interpreter = check_switch(name, primary, env, cache)
+        if interpreter is None:
+            continue
+        base = os.path.realpath(interpreter.base_executable)
+        if base in found:
+            raise UsageError(
+                f"--switch-python: {name} and {found[base]} have the same base interpreter "
                 f"({interpreter.base_executable}); accepted: interpreters with different bases"
             )
-        found.append(interpreter)
-    return found
+        found[base] = name
 
 
 # Minor versions tried, in order, for a switch that leaves the primary's version: a wheel built
@@ -150,12 +217,13 @@ def installed_second(primary: Interpreter, env: Mapping[str, str]) -> Interprete
 
 
 def second_interpreter(
-    primary: Interpreter, env: Mapping[str, str], *, given: str | None, log: Path
+    primary: Interpreter, env: Mapping[str, str], *, given: str | None, log: Path, cache: Cache | None = None
 ) -> Interpreter:
-    """``given`` (``--switch-python``), else another base interpreter found (or, as root on
-    Debian, installed) here: one of another minor version when there is one."""
+    """``given`` (``--switch-python``; a free-threaded version found nowhere is compiled into
+    ``cache``), else another base interpreter found (or, as root on Debian, installed) here: one
+    of another minor version when there is one."""
     if given:
-        return check_given(given, primary, env)
+        return check_given(given, primary, env, cache=cache, compile=cache is not None)
     for attempt in range(2):
         found = _found_here(primary, env)
         if found:

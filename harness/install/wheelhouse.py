@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from harness.errors import unreachable_line
 from harness.files import digest, locked, say, sha256_of, write_atomic
 from harness.install.cache import Cache
 from harness.install.envs import Interpreter, PythonEnv
@@ -45,6 +47,35 @@ def _matches(path: Path, expected: str) -> bool:
     return path.is_file() and sha256_of(path) == expected
 
 
+# pip's word for a requirement with no wheel for the interpreter (cffi 2 has none for 3.13t).
+_NO_WHEEL = re.compile(r"No matching distribution found for (\S+)")
+
+
+def _download(
+    downloader: PythonEnv,
+    root: Path,
+    requirements: list[str],
+    env: Mapping[str, str],
+    cwd: Path,
+    *,
+    missing_ok: bool,
+) -> None:
+    wanted = list(requirements)
+    while wanted:
+        command: list[str | Path] = [downloader.python, "-m", "pip", "download", "--only-binary", ":all:"]
+        command += ["--dest", root]
+        done = run([*command, *wanted], cwd=cwd, env=env, check=not missing_ok)
+        if done.returncode == 0:
+            return
+        lacking = _NO_WHEEL.search(done.output)
+        offline = unreachable_line(done.output) is not None  # then pip finds nothing at all
+        if offline or lacking is None or lacking[1] not in wanted:
+            run([*command, *wanted], cwd=cwd, env=env)  # raises, saying why as every command does
+            return
+        say(f"wheelhouse {root}: {lacking[1]} has no wheel for this interpreter; left out")
+        wanted.remove(lacking[1])
+
+
 def ensure_wheelhouse(
     cache: Cache,
     requirements: list[str],
@@ -53,8 +84,10 @@ def ensure_wheelhouse(
     downloader: PythonEnv,
     env: Mapping[str, str],
     refresh: bool = False,
+    missing_ok: bool = False,
 ) -> Path:
-    """A directory of wheels satisfying ``requirements`` for ``interpreter``.
+    """A directory of wheels satisfying ``requirements`` for ``interpreter``; with
+    ``missing_ok``, a requirement that has no wheel for it is left out, and said.
 
     ``downloader`` must run the same base interpreter, so pip picks matching wheels.
     Entries accumulate: a project's extra requirements are added beside the samples' ones.
@@ -85,21 +118,7 @@ def ensure_wheelhouse(
                     say(f"wheelhouse {root}: {wheel.name} is cut short or damaged; downloading it again")
                     wheel.unlink()
             pip_env = {**env, "PIP_CACHE_DIR": str(cache.pip_cache), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-            run(
-                [
-                    downloader.python,
-                    "-m",
-                    "pip",
-                    "download",
-                    "--only-binary",
-                    ":all:",
-                    "--dest",
-                    root,
-                    *requirements,
-                ],
-                cwd=cache.root,
-                env=pip_env,
-            )
+            _download(downloader, root, requirements, pip_env, cache.root, missing_ok=missing_ok)
             wheels = {w.name: sha256_of(w) for w in sorted(root.glob("*.whl"))}
             write_atomic(marker, json.dumps({"sets": [*done, key], "sha256": wheels}))
     return root

@@ -117,8 +117,8 @@ class Context:
         return max(1, len(self.switch_python))
 
     def switched(self, index: int = 0) -> Provisioner:
-        """The provisioner for the ``index``-th second base interpreter (found, or installed, once
-        per run)."""
+        """The provisioner for the ``index``-th second base interpreter (found, installed or
+        compiled, once per run)."""
         if index not in self._switched:
             with self.timer.timing("setup"):
                 primary = self.provisioner
@@ -127,6 +127,7 @@ class Context:
                     self.base_env,
                     given=self.switch_python[index] if self.switch_python else None,
                     log=self.cache.root / "logs" / "second-python.log",
+                    cache=self.cache,  # where a free-threaded --switch-python X.Yt is compiled
                 )
                 pip = primary.on(second, primary.stock_wheelhouse).bare_env()
                 wheelhouse = ensure_wheelhouse(
@@ -135,6 +136,8 @@ class Context:
                     interpreter=second,
                     downloader=pip,
                     env=self.base_env,
+                    # A free-threaded 3.13 has no cffi wheel: samples that need none still switch.
+                    missing_ok=True,
                 )
                 self._switched[index] = primary.on(second, wheelhouse)
         return self._switched[index]

@@ -161,6 +161,11 @@ def execute(
                 progress(Note(text))
             position = {c.id: i for i, c in enumerate(cells)}
             done = {c.id for c in result.cells}
+            if settings.switch_python and any(s.needs_second_python for c in cells for s in c.scenarios):
+                # Found, or compiled into the cache (minutes), once before the first cell: a
+                # failure stops the run with its own exit code instead of failing every cell.
+                for index in range(ctx.switches):
+                    ctx.switched(index)
             for cell in run_order([c for c in cells if c.id not in done]):
                 progress(CellStarted(str(cell.frontend), cell.strategy.name, cell.sample.spec, cell.pyo3))
                 result.cells.append(run_cell(ctx, cell, progress))

@@ -211,6 +211,9 @@ INPUT_CASES: list[tuple[list[str], dict[str, bytes], str]] = [
     ),
     (["run", "--pyo3-series", "nowhere"], {}, "--pyo3-series nowhere: no file nowhere/series; accepted"),
     (["run", "--pyo3-series", "."], {"0001.patch": b""}, "--pyo3-series .: no file series; accepted"),
+    # Free-threaded builds came with 3.13: nothing to find, cache or compile.
+    (["run", "--switch-python", "3.12t"], {}, "cannot be compiled: CPython 3.12 has no free-threaded build"),
+    (["prepare", "--switch-python", "3.12t"], {}, "no free-threaded CPython 3.12 is installed here"),
     (["run", "--sample", "pyo3-ext:nope"], {}, "unknown variant 'nope' of sample pyo3-ext"),
     (["run", "--repeat", "-1"], {}, "--repeat takes a whole number of attempts"),
     (["matrix", "--shards", "0"], {}, "--shards '0': accepted is a whole number"),

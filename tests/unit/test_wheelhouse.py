@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.errors import HarnessError
 from harness.install.cache import Cache
 from harness.install.envs import Interpreter, PythonEnv, probe
 from harness.install.probe import NAME, VERSION, WHEEL, ensure_probe_wheel
@@ -79,3 +80,26 @@ def test_an_unrecorded_wheel_cut_short_is_not_taken_as_downloaded(
     assert (
         f"wheelhouse {root}: {WHEEL} is cut short or damaged; downloading it again" in capsys.readouterr().err
     )
+
+
+def test_a_requirement_with_no_wheel_is_left_out_only_when_allowed(
+    local: Local, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second interpreter's wheelhouse (missing_ok): cffi 2 has no wheel for a free-threaded
+    3.13, and a sample that needs none must still switch to it; the primary's stays strict."""
+    absent = "pyo3-harness-absent==1.0"
+    env = {**local.env, "PIP_FIND_LINKS": str(local.index)}
+    downloader = PythonEnv(Path(sys.prefix), ())
+    root = ensure_wheelhouse(
+        local.cache,
+        [f"{NAME}=={VERSION}", absent],
+        interpreter=local.interpreter,
+        downloader=downloader,
+        env=env,
+        missing_ok=True,
+    )
+    assert [w.name for w in root.glob("*.whl")] == [WHEEL]
+    said = capsys.readouterr().err
+    assert f"wheelhouse {root}: {absent} has no wheel for this interpreter; left out" in said
+    with pytest.raises(HarnessError, match=f"No matching distribution found for {absent}"):
+        local.fill([absent])

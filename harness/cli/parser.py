@@ -1,33 +1,23 @@
-"""``pyo3-harness``: a thin command line over the library (``harness.run.session``)."""
+"""The command line's grammar: every subcommand's flags, and the selection they name."""
 
 from __future__ import annotations
 
 import argparse
-import io
-import os
-import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from harness import __version__, commands
-from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS, parse_shard_count
-from harness.errors import HarnessError, NoSpace, UsageError, is_no_space, unknown_name
-from harness.files import unwritable
+from harness import __version__
+from harness.ci_matrix import DEFAULT_OSES, DEFAULT_PYTHONS, FORMATS
+from harness.errors import UsageError, unknown_name
 from harness.install import patch_check
-from harness.install.cache import Cache, default_cache_dir
-from harness.install.envs import probe
+from harness.install.cache import Cache
 from harness.install.frontend_spec import BINARY_FORMS
-from harness.install.frontends import DEFAULT_FRONTENDS, FRONTENDS, needed_pins
-from harness.install.patches import check_series_dir
-from harness.install.second_python import check_all
+from harness.install.frontends import DEFAULT_FRONTENDS
 from harness.model.scenarios import DEFAULT_SCENARIOS, FIRST, SWITCHING
-from harness.pins import DEFAULT_PINS, Pins, load_pins, require_frontends
-from harness.process import clean_environment
-from harness.run import signals
+from harness.pins import DEFAULT_PINS, Pins
 from harness.run.selection import EXCLUSIVE, Selection
-from harness.run.session import Settings
 from harness.run.shard import parse_shard
 from harness.survey import command as survey_command
 from harness.workbench.project import ACCEPTED as PROJECT_FORMS
@@ -61,11 +51,11 @@ class _Parser(argparse.ArgumentParser):
         return super().add_argument(*args, **kwargs)
 
 
-def _split(values: Iterable[str] | None) -> list[str]:
+def split_values(values: Iterable[str] | None) -> list[str]:
     return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
 
 
-def _choose(given: list[str], registry: Sequence[str], what: str) -> tuple[str, ...]:
+def choose(given: list[str], registry: Sequence[str], what: str) -> tuple[str, ...]:
     if not given:
         return tuple(registry)
     for name in given:
@@ -88,11 +78,11 @@ def selection_from(args: argparse.Namespace, pins: Pins, cache: Path) -> Selecti
         raise UsageError(EXCLUSIVE)
     return Selection.from_names(
         pyo3_versions=pins.pyo3_versions,
-        frontends=_split(args.frontend),
-        strategies=_split(args.strategy),
-        samples=_split(args.sample),
-        pyo3=_split(args.pyo3),
-        scenarios=_split(args.scenario),
+        frontends=split_values(args.frontend),
+        strategies=split_values(args.strategy),
+        samples=split_values(args.sample),
+        pyo3=split_values(args.pyo3),
+        scenarios=split_values(args.scenario),
         project=resolve_project(project_arg, Cache(cache)) if project_arg else None,
         repeat=_repeat(getattr(args, "repeat", "1")),
         shard=parse_shard(shard) if shard is not None else None,
@@ -171,6 +161,7 @@ def _prepare_parser(sub: Subparsers[_Parser]) -> None:
     prepare.add_argument(
         "--refresh", action="store_true", help="recreate installed environments and downloads"
     )
+    _switch_python(prepare)
     _common(prepare)
 
 
@@ -195,12 +186,7 @@ def _run_parser(sub: Subparsers[_Parser]) -> None:
         "--work-dir", type=Path, help="where cells' work copies and target dirs go (default: <cache>/work)"
     )
     run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
-    run.add_argument(
-        "--switch-python",
-        help=f"the second base interpreters for the {SWITCHING.name} scenario, switched to in this order "
-        "(comma-separated): a path, or an installed CPython version such as 3.13 or 3.14t (default: one "
-        "found on this machine, e.g. /usr/bin/python3; on Debian installed with apt-get if missing)",
-    )
+    _switch_python(run)
     run.add_argument(
         "--pyo3-series",
         type=Path,
@@ -210,6 +196,16 @@ def _run_parser(sub: Subparsers[_Parser]) -> None:
         "known-bad one (tests/fixtures/known-bad/)",
     )
     _common(run)
+
+
+def _switch_python(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--switch-python",
+        help=f"the second base interpreters for the {SWITCHING.name} scenario, switched to in this order "
+        "(comma-separated): each a path, or a CPython version such as 3.13 or 3.14t (default: one "
+        "found on this machine, e.g. /usr/bin/python3; on Debian installed with apt-get if missing); a "
+        "free-threaded X.Yt installed nowhere is compiled into the cache (Debian, minutes, once)",
+    )
 
 
 def _report_parser(sub: Subparsers[_Parser]) -> None:
@@ -268,130 +264,3 @@ def _patches_parser(sub: Subparsers[_Parser]) -> None:
     )
     check.add_argument("--out", type=Path, default=Path("results"), help="writes patches-check.md here")
     _common(check)
-
-
-def utf8_streams(streams: Iterable[TextIO], platform: str = sys.platform) -> None:
-    """On Windows a redirected stdout (a CI log) is cp1252, which has no "→" for the causes
-    in the table: print UTF-8 instead of dying with UnicodeEncodeError after the last build."""
-    if platform != "win32":
-        return
-    for stream in streams:
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(encoding="utf-8")
-
-
-def _check_directories(args: argparse.Namespace) -> None:
-    """--out, --cache-dir and --work-dir must be directories the harness can write (or create),
-    found out before any work starts."""
-    for attr in ("out", "cache_dir", "work_dir"):
-        path = getattr(args, attr, None)
-        if path is None:
-            continue
-        flag = "--" + attr.replace("_", "-")
-        if path.exists() and not path.is_dir():
-            raise UsageError(f"{flag} {path} is a file; accepted: a directory (created if missing)")
-        problem = unwritable(path)
-        if problem:
-            raise UsageError(f"{flag} {path}: {problem}; accepted: a writable directory")
-    if args.command in ("run", "prepare", "patches", "survey"):
-        env = clean_environment(os.environ)
-        try:
-            primary = probe(args.python, env)
-        except HarnessError as exc:
-            raise UsageError(f"--python: {exc}") from None
-        if getattr(args, "switch_python", None):
-            check_all(_split([args.switch_python]), primary, env)
-    if getattr(args, "pyo3_series", None):
-        check_series_dir(args.pyo3_series)
-
-
-def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
-    _check_directories(args)
-    if args.command == "list":
-        print(commands.listing(pins))
-        return 0
-    if args.command == "report":
-        return commands.report(
-            args.results,
-            args.out,
-            baseline=args.compare,
-            fail_on_regression=args.fail_on_regression,
-            command=command,
-        )
-    if args.command == "matrix":
-        return commands.matrix(
-            selection_from(args, pins, default_cache_dir(os.environ)),
-            oses=_split(args.os) or DEFAULT_OSES,
-            pythons=_split(args.python) or DEFAULT_PYTHONS,
-            shards=parse_shard_count(args.shards),
-            github_format=args.format == "github",
-        )
-    cache = args.cache_dir or default_cache_dir(os.environ)
-    if args.command == "doctor":
-        return commands.doctor(cache, args.python, args.project, args.out)
-    if args.command == "patches":
-        tools = _choose(_split(args.tool), patch_check.patched_tools(), "tool")
-        return commands.patches(tools, cache, pins, args.python, args.upstream_tests, args.out)
-    if args.command == "survey":
-        return survey_command.main(args, cache)
-    selection = selection_from(args, pins, cache)
-    commands.check_releases(selection)
-    if args.command == "prepare":
-        settings = Settings(Path("results"), cache, None, args.python, args.refresh)
-        return commands.prepare(selection, settings, pins)
-    series = args.pyo3_series.resolve() if args.pyo3_series else None
-    switches = tuple(_split([args.switch_python] if args.switch_python else []))
-    settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, switches, series)
-    return commands.run(selection, settings, pins, command, default_scenarios=not args.scenario)
-
-
-def _cannot_use(args: argparse.Namespace, exc: OSError) -> int:
-    """The machine, not the harness: a path that cannot be made, read or written."""
-    if is_no_space(exc):
-        return _no_space(args, "")
-    where = f" {exc.filename}" if exc.filename else ""
-    print(f"pyo3-harness: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
-    return 1
-
-
-def _no_space(args: argparse.Namespace, kept: str) -> int:
-    also = f" ({kept})" if kept else ""
-    print(
-        f"pyo3-harness: no space left on device in {_fullest(args)}: free space and run again{also}",
-        file=sys.stderr,
-    )
-    return NoSpace.exit_code
-
-
-def _fullest(args: argparse.Namespace) -> Path:
-    """Of the directories the command writes to (--work-dir, the cache, --out), the one with the
-    least space free: where the disk filled up."""
-    cache: Path = getattr(args, "cache_dir", None) or default_cache_dir(os.environ)
-    given: list[Path | None] = [getattr(args, "work_dir", None), cache, getattr(args, "out", None)]
-    paths = [p for p in given if p is not None]
-
-    def free(path: Path) -> int:
-        existing = next((p for p in (path, *path.absolute().parents) if p.exists()), Path(os.sep))
-        return int(shutil.disk_usage(existing).free)
-
-    return min(paths, key=free)
-
-
-def main(argv: list[str] | None = None) -> int:
-    utf8_streams((sys.stdout, sys.stderr))
-    signals.install()
-    args = build_parser().parse_args(argv)
-    command = ["pyo3-harness", *(argv if argv is not None else sys.argv[1:])]
-    try:
-        pins = load_pins(getattr(args, "pins", DEFAULT_PINS))
-        return _dispatch(args, require_frontends(pins, needed_pins(FRONTENDS.values())), command)
-    except NoSpace as exc:
-        return _no_space(args, exc.kept)
-    except HarnessError as exc:
-        print(f"pyo3-harness: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt as exc:
-        print(f"pyo3-harness: interrupted by {signals.name(exc)}", file=sys.stderr)
-        return signals.exit_code(exc)
-    except OSError as exc:
-        return _cannot_use(args, exc)
