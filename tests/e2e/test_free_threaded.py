@@ -10,7 +10,6 @@ where the mirror serves python3.14; only these two constants change.
 """
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +34,6 @@ CELL = ("build", "stock", "pyo3-ext")
 class Prepared:
     first: str
     again: str
-    again_seconds: float
     python: Path
     marker_before: float
     marker_after: float
@@ -55,12 +53,10 @@ def prepared() -> Prepared:
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     python = _entry(Cache(default_cache_dir(os.environ)))
     before = (python.parents[1] / MARKER).stat().st_mtime
-    start = time.monotonic()
     again = harness_command("prepare", *ARGS, timeout=600)
-    seconds = time.monotonic() - start
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     after = (python.parents[1] / MARKER).stat().st_mtime
-    return Prepared(first.stderr, again.stderr, seconds, python, before, after)
+    return Prepared(first.stderr, again.stderr, python, before, after)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +67,6 @@ def switched(prepared: Prepared, module_dir: Path) -> Run:
 def test_prepare_compiles_it_once_and_a_second_prepare_reuses_it(prepared: Prepared) -> None:
     assert "compiling it from" not in prepared.again, prepared.again
     assert prepared.marker_after == prepared.marker_before, "the cache entry was not built again"
-    assert prepared.again_seconds < 120, f"a reused interpreter took {prepared.again_seconds:.0f} s"
 
 
 def test_the_compiled_interpreter_runs_free_threaded_with_ssl_zlib_and_ctypes(prepared: Prepared) -> None:
