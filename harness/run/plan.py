@@ -106,23 +106,8 @@ def plan(
         source = "work-copy"
     # An sdist build's target dir lives in the frontend's temp dir unless the strategy moves it.
     target = strategy_target or (None if scenario.sdist else own_target)
-    steps: list[Step] = []
-    if scenario.wipes_target:
-        steps.append("wipe-target")
-    if scenario.edits_source:
-        steps.append("edit-source")
-    if scenario.ci_restore:
-        steps.append("ci-restore")
-    if scenario.bumps_requirement:
-        steps.append("bump-requirement")
     spelled = _spelled(scenario, layout.workdir)
-    if spelled is not None:
-        steps.append("spell-base")
-    if source == "sdist-file":
-        steps.append("make-sdist")
     target_env = layout.workdir / f"env-{context.frontend_python.key}" if frontend.installs else None
-    if target_env is not None:
-        steps.append("make-target-env")
     env, target_python = {**strategy.environment(context)}, base
     if scenario.targets_second_python:
         if second is None:
@@ -143,7 +128,7 @@ def plan(
         manifest=layout.crate_root / "Cargo.toml",
         options=replace(strategy.options(context), sdist=scenario.sdist),
         env=env,
-        steps=tuple(steps),
+        steps=_steps(scenario, source, spelled=spelled is not None, target_env=target_env is not None),
         outdir=layout.workdir / "dist",
         target_env=target_env,
         check="installed" if frontend.installs else "wheel",
@@ -153,6 +138,20 @@ def plan(
         stem=scenario.name if attempt == 0 else f"{scenario.name}.attempt{attempt}",
         spelled_base=spelled,
     )
+
+
+def _steps(scenario: Scenario, source: SourceForm, *, spelled: bool, target_env: bool) -> tuple[Step, ...]:
+    """What runs before the build, in the order of ``Step``."""
+    wanted: dict[Step, bool] = {
+        "wipe-target": scenario.wipes_target,
+        "edit-source": scenario.edits_source,
+        "ci-restore": scenario.ci_restore,
+        "bump-requirement": scenario.bumps_requirement,
+        "spell-base": spelled,
+        "make-sdist": source == "sdist-file",
+        "make-target-env": target_env,
+    }
+    return tuple(step for step, needed in wanted.items() if needed)
 
 
 def _spelled(scenario: Scenario, workdir: Path) -> Path | None:
