@@ -62,26 +62,33 @@ def _isolation(evidence: Evidence) -> Verdict:
 
 def _requirements(evidence: Evidence) -> Verdict | None:
     """A build script that imports a build requirement through the interpreter pyo3 or the
-    backend names still finds it: judged on samples whose build scripts do that, and on a user's
-    project by its own build (whatever its build scripts import, they found it if it built)."""
+    backend names still finds it, and after a bump, finds the new one: judged on samples whose
+    build scripts do that, and on a user's project by its own build (whatever its build scripts
+    import, they found it if it built). Every build that breaks it is named, the worst first."""
     ran = [b for b in evidence.builds if b.ran]
     if evidence.imports_build_requirements is False or not ran:
         return None
-    for build in ran:
-        if build.ok:
-            continue
-        found = _MISSING.search(evidence.log_text(build))
-        if found:
-            return Verdict("requirements", "fail", f"{build.scenario}: {found.group(1).strip()}")
-        return Verdict("requirements", "error", f"{build.scenario} failed otherwise: {build.error}")
+    found = [_failed_build(b, evidence.log_text) for b in ran if not b.ok]
+    found += [_after_bump(b, evidence.bump) for b in ran if b.ok and _bumps(b)]
+    for status in ("fail", "error"):
+        worst = [v.detail for v in found if v.status == status]
+        if worst:
+            return Verdict("requirements", status, "; ".join(worst))
     if evidence.imports_build_requirements is None:
         return Verdict(
             "requirements", "pass", "every build of the project, its build scripts included, succeeded"
         )
-    bumped = [b for b in ran if _bumps(b)]
-    if bumped:
-        return _after_bump(bumped[-1], evidence.bump)
+    if found:  # the bump's own words: the script re-ran and the wheel carries the new version
+        return found[-1]
     return Verdict("requirements", "pass", f"every build script found its build requirement{_origin(ran)}")
+
+
+def _failed_build(build: BuildRecord, log_text: Callable[[BuildRecord], str]) -> Verdict:
+    """A failed build: its missing requirement, else an error (it failed for another reason)."""
+    missing = _MISSING.search(log_text(build))
+    if missing:
+        return Verdict("requirements", "fail", f"{build.scenario}: {missing.group(1).strip()}")
+    return Verdict("requirements", "error", f"{build.scenario} failed otherwise: {build.error}")
 
 
 def _bumps(build: BuildRecord) -> bool:

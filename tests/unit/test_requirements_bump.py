@@ -81,3 +81,23 @@ def test_the_wheel_record_keeps_what_the_check_said(bump: RunResult) -> None:
     again = RunResult.from_json(bump.to_json())
     wheels = [b.wheel for c in again.cells for b in c.builds if b.wheel is not None]
     assert all(isinstance(w, Wheel) and w.built_with for w in wheels)
+
+
+def test_every_build_that_breaks_it_is_named(bump: RunResult) -> None:
+    cell = next(c for c in bump.cells if (c.frontend, c.strategy) == ("build", "frontend-patch"))
+    warm = cell.build("warm")
+    assert warm is not None
+    # As the v2 series' base-shim build failed on a real run (docs/decision-matrix.md).
+    cell.builds.append(replace(warm, scenario="base-shim", status="failed", error="build failed with exit 1"))
+    said = "pyo3-harness-hazard: the executable in pyo3's resolved config (/base) cannot import it\n"
+    evidence = replace(_evidence(bump, cell), log_text=lambda b: said if b.scenario == "base-shim" else "")
+    [verdict] = [v for v in evaluate(evidence) if v.check == "requirements"]
+    assert verdict.status == "fail"
+    first, second = verdict.detail.split("; ")
+    assert (
+        first
+        == "base-shim: pyo3-harness-hazard: the executable in pyo3's resolved config (/base) cannot import it"
+    )
+    assert second.startswith(
+        "requirements-bump: the build environment went from pyo3-harness-probe 1.0 to 2.0"
+    )
