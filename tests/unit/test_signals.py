@@ -27,8 +27,10 @@ except KeyboardInterrupt as exc:
 
 
 def _child(sig: str, ignore_sigint: bool = False) -> str:
-    def ignore() -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    def inherit() -> None:
+        # What the child inherits is the test's to say: a suite started in the background of a
+        # non-interactive shell would hand every child an ignored SIGINT.
+        signal.signal(signal.SIGINT, signal.SIG_IGN if ignore_sigint else signal.SIG_DFL)
 
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, sig],
@@ -37,7 +39,7 @@ def _child(sig: str, ignore_sigint: bool = False) -> str:
         capture_output=True,
         text=True,
         timeout=30,
-        preexec_fn=ignore if ignore_sigint else None,
+        preexec_fn=inherit,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
