@@ -5,10 +5,12 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from harness.install.probe import ensure_probe_wheel
 from harness.install.pyo3 import Pyo3
 from harness.measure.causes import diff
 from harness.measure.fingerprints import snapshot
@@ -41,14 +43,15 @@ def _venv(path: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", path], check=True)
     python = path / "bin" / "python"
     # The hazard sample's build script imports this build requirement with the interpreter it
-    # is given; an importable module is all it needs here, where causes are the subject.
+    # is given, and reads its version: the probe wheel, unpacked as an installer would.
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    (Path(purelib) / "pyo3_harness_probe.py").write_text("")
+    with zipfile.ZipFile(ensure_probe_wheel(path / "wheelhouse")) as wheel:
+        wheel.extractall(purelib)
     return python
 
 
