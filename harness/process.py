@@ -312,15 +312,23 @@ def run(
         # UTF-8 whatever the locale: Windows' cp1252 cannot hold pip's progress bars.
         text = f"{header}{output}\n[exit {returncode} after {seconds:.2f}s]\n"
         log.write_text(text, encoding="utf-8")
+    done = Completed(returncode=returncode, seconds=seconds, output=output)
     if check and returncode != 0:
-        tail = "\n".join(output.splitlines()[-30:])
-        where = f" (log: {log})" if log else ""
-        # A full disk stops the whole run, not just this step (tests/e2e/test_disk_full.py).
-        if says_no_space(output):
-            raise NoSpace(f"command failed with exit {returncode}{where}: {' '.join(argv)}\n{tail}")
-        offline = unreachable_line(output)
-        if offline is not None:  # one line: what failed to connect, and what to do
-            tool = argv[2] if argv[1:2] == ["-m"] and len(argv) > 2 else Path(argv[0]).name  # pip, not python
-            raise Unreachable(f"{tool} could not reach the network ({offline[:300]}): {OFFLINE_ADVICE}")
-        raise HarnessError(f"command failed with exit {returncode}{where}: {' '.join(argv)}\n{tail}")
-    return Completed(returncode=returncode, seconds=seconds, output=output)
+        raise failure(argv, done, log)
+    return done
+
+
+def failure(cmd: Sequence[str | os.PathLike[str]], done: Completed, log: Path | None = None) -> HarnessError:
+    """What a command that exited non-zero raises: a full disk, the network, or the command's
+    own failure with the end of its output (``run``'s ``check``, or a caller that looked first)."""
+    argv = [os.fspath(c) for c in cmd]
+    tail = "\n".join(done.output.splitlines()[-30:])
+    where = f" (log: {log})" if log else ""
+    # A full disk stops the whole run, not just this step (tests/e2e/test_disk_full.py).
+    if says_no_space(done.output):
+        return NoSpace(f"command failed with exit {done.returncode}{where}: {' '.join(argv)}\n{tail}")
+    offline = unreachable_line(done.output)
+    if offline is not None:  # one line: what failed to connect, and what to do
+        tool = argv[2] if argv[1:2] == ["-m"] and len(argv) > 2 else Path(argv[0]).name  # pip, not python
+        return Unreachable(f"{tool} could not reach the network ({offline[:300]}): {OFFLINE_ADVICE}")
+    return HarnessError(f"command failed with exit {done.returncode}{where}: {' '.join(argv)}\n{tail}")

@@ -12,7 +12,7 @@ from harness.errors import unreachable_line
 from harness.files import digest, locked, say, sha256_of, write_atomic
 from harness.install.cache import Cache
 from harness.install.envs import Interpreter, PythonEnv
-from harness.process import run
+from harness.process import failure, run
 
 MARKER = ".harness-wheelhouse.json"
 
@@ -70,8 +70,7 @@ def _download(
         lacking = _NO_WHEEL.search(done.output)
         offline = unreachable_line(done.output) is not None  # then pip finds nothing at all
         if offline or lacking is None or lacking[1] not in wanted:
-            run([*command, *wanted], cwd=cwd, env=env)  # raises, saying why as every command does
-            return
+            raise failure([*command, *wanted], done)
         say(f"wheelhouse {root}: {lacking[1]} has no wheel for this interpreter; left out")
         wanted.remove(lacking[1])
 

@@ -129,13 +129,12 @@ def _stale(evidence: Evidence) -> Verdict | None:
     """After switching the frontend to another base interpreter, cargo reused no pyo3 build
     resolved from a config that differs from what the new interpreter yields, and the wheel
     works there."""
-    builds = evidence.builds
     # Each switch goes from the interpreter of the build before it (the primary, or the switch before).
-    verdicts = [
-        _switched(builds[i - 1].python or evidence.primary if i else evidence.primary, b)
-        for i, b in enumerate(builds)
-        if _switches_python(b)
-    ]
+    verdicts, previous = [], evidence.primary
+    for build in evidence.builds:
+        if _switches_python(build):
+            verdicts.append(_switched(previous, build))
+        previous = build.python or previous
     if not verdicts:
         return None
     # Every switched build is judged (one per interpreter switched to): the worst one speaks.

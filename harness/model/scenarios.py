@@ -83,6 +83,11 @@ class Scenario:
         """Whether it needs the second base interpreter (``--switch-python``)."""
         return self.switch_python or self.targets_second_python
 
+    def second_python(self, attempt: int) -> int:
+        """Which of the run's second interpreters (``--switch-python A,B``) the build of
+        ``attempt`` uses: the switch's n-th build the n-th, base-mismatch the first."""
+        return attempt if self.switch_python else 0
+
     @property
     def repeated(self) -> bool:
         """Whether ``run --repeat N`` runs it N times (a second bump would bump nothing, and a

@@ -51,15 +51,17 @@ class CellRun:
             patched=self.strategy.frontend_patch,
             other=scenario is not None and scenario.needs_other_venv,
             extra=self.extra,
-            switched=attempt if scenario is not None and scenario.switch_python else None,
+            switched=scenario.second_python(attempt)
+            if scenario is not None and scenario.switch_python
+            else None,
         )
 
     def wheelhouse_for(self, scenario: Scenario, *, check: bool = False, attempt: int = 0) -> Wheelhouse:
         """The wheelhouse a build environment installs from: the cell's, or the second
         interpreter's when the frontend runs there. With ``check``: the one for the interpreter
-        the wheel is checked on (the second's when the build targets it). The switch's
-        ``attempt``-th build is on the ``attempt``-th second interpreter; base-mismatch on the first."""
-        index = attempt if scenario.switch_python else 0
+        the wheel is checked on (the second's when the build targets it); which second one,
+        ``Scenario.second_python`` says."""
+        index = scenario.second_python(attempt)
         if check and scenario.needs_second_python:
             # A wheel check installs the built wheel, never the backend: the stock wheels do.
             return self.ctx.wheelhouse(patched_backend=False, switched=index)

@@ -84,8 +84,9 @@ def _measured_run(
 
 
 def build_plan(cr: CellRun, scenario: Scenario, installed: Installed, attempt: int = 0) -> BuildPlan:
-    index = attempt if scenario.switch_python else 0  # the switch's n-th build: the n-th interpreter
-    second = cr.ctx.switched(index).interpreter if scenario.needs_second_python else None
+    second = (
+        cr.ctx.switched(scenario.second_python(attempt)).interpreter if scenario.needs_second_python else None
+    )
     base = second if second is not None and scenario.switch_python else cr.ctx.interpreter
     context = cr.strategy_context(installed)
     return plan(
