@@ -93,9 +93,14 @@ def inputs_for(tracked: Mapping[str, str | None], interpreter: str) -> dict[str,
     return inputs
 
 
+# Interpreter paths, not what was built: ``executable``, and ``base_executable``, which patch set
+# v3 writes when the config was resolved from PYO3_BASE_PYTHON (its provenance).
+_PATH_KEYS = frozenset({"executable", "base_executable"})
+
+
 def differences(reused: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
-    """``key: reused → now`` for every key but ``executable`` whose value differs."""
-    keys = sorted((set(reused) | set(now)) - {"executable"})
+    """``key: reused → now`` for every key but the interpreter paths whose value differs."""
+    keys = sorted((set(reused) | set(now)) - _PATH_KEYS)
     return [
         f"{key}: {reused.get(key, '') or '(none)'} → {now.get(key, '') or '(none)'}"
         for key in keys

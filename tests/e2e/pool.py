@@ -53,12 +53,14 @@ SHARED: dict[str, Shared] = {
         shards=2,
     ),
     # The patch set on every sample that can break or churn, through build, on both pyo3 lines;
-    # the hazard samples also with their build requirement bumped.
+    # the hazard samples also with their build requirement bumped (config-executable-tracked: a
+    # script that follows get()'s contract).
     "patch-set": Shared(
         {
             "frontend": "build",
             "strategy": "frontend-patch",
-            "sample": "pyo3-ext,cffi-style:base-aware,hazard:config-executable,hazard:pyo3-python",
+            "sample": "pyo3-ext,cffi-style:base-aware,hazard:config-executable,"
+            "hazard:config-executable-tracked,hazard:pyo3-python",
             "pyo3": "0.29.2,0.28.3",
             "scenario": "warm,requirements-bump,switch-python",
         }

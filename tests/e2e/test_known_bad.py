@@ -5,10 +5,11 @@ on stock, whose cells are those of test_verdicts_fail.py and test_decision_requi
   the base, which lacks the build requirement: "Build requirements reachable" fails;
 - a pyo3 that never reads PYO3_PYTHON: told by maturin to build for another interpreter, it
   configures for the build environment's: "Compiled for its interpreter" fails;
-- the v2 series with the frontend on another version than maturin is told to build for (the
-  run's --python is a second CPython, the switch goes back to this one): the wheel is compiled
-  for the frontend's version and tagged for the target, where it cannot even be imported:
-  "Wheel correct" fails, and the stock cell beside it passes;
+- the v2 series (tests/fixtures/known-bad/pyo3-0.29.2-v2, which patch set v3 replaced) with the
+  frontend on another version than maturin is told to build for (the run's --python is a second
+  CPython, the switch goes back to this one): the wheel is compiled for the frontend's version
+  and tagged for the target, where it cannot even be imported: "Wheel correct" and "Compiled for
+  its interpreter" fail, and the stock cell beside it passes;
 - no isolation (uv --no-build-isolation): "Isolation kept" fails (test_verdicts_fail.py's run)."""
 
 import os
@@ -68,12 +69,16 @@ def test_a_wheel_compiled_for_the_frontends_version_fails_the_wheel_check(module
     )
     args = ["--python", other.base_executable, "--switch-python", here.base_executable]
     args += ["--frontend", "build", "--strategy", "stock,frontend-patch", "--sample", "pyo3-ext"]
+    args += ["--pyo3-series", str(KNOWN_BAD / "pyo3-0.29.2-v2")]
     run = run_harness([*args, "--scenario", "base-mismatch"], module_dir / "wheel")
     assert verdict(run, "build", "stock", "pyo3-ext", "wheel").status == "pass"
     found = verdict(run, "build", "frontend-patch", "pyo3-ext", "wheel")
     assert found.status == "fail" and found.detail == "base-mismatch: the wheel did not import and work", (
         found
     )
+    target = verdict(run, "build", "frontend-patch", "pyo3-ext", "target")
+    assert target.status == "fail" and "but the wheel is tagged" in target.detail, target
+    assert verdict(run, "build", "stock", "pyo3-ext", "target").status == "pass"
     wheel = run.build("build", "frontend-patch", "pyo3-ext", "base-mismatch").wheel
     assert wheel is not None and "undefined symbol" in wheel.detail, wheel
     assert run.returncode == 1, "a wheel that does not work fails its cell"

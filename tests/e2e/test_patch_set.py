@@ -1,10 +1,11 @@
-"""The v2 patch set on every sample that can break or churn (issue 13), through the build
-frontend on both pyo3 lines: the warm rebuild recompiles no pyo3 crate, every safety verdict
-passes but one, and a switch of base interpreter still rebuilds what it must. The one: a build
-script that asks pyo3_build_config::get() for the interpreter and tracks nothing itself keeps
-what it built with the old build requirement after the build environment's moves up (the
-requirements-bump scenario; issue 17's second defect). pip-venv and uv are covered on pyo3-ext
-by test_frontend_patch.py, and on that defect by test_verdicts_fail.py."""
+"""Patch set v3 on every sample that can break or churn, through the build frontend on both pyo3
+lines: the warm rebuild recompiles no pyo3 crate, every safety verdict passes but one, and a
+switch of base interpreter still rebuilds what it must. The one: a build script that asks
+pyo3_build_config::get() for the interpreter and tracks nothing itself keeps what it built with
+the old build requirement after the build environment's moves up (the requirements-bump
+scenario): the hazard pyo3's documentation now names, with the one line that removes it, which
+hazard:config-executable-tracked adds and passes with. pip-venv and uv are covered on pyo3-ext
+by test_frontend_patch.py, and on that hazard by test_verdicts_fail.py."""
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_warm_rebuild_recompiles_no_pyo3_crate(run: Run, sample: str, pyo3: str)
     assert warm is not None and warm.ok, (cell.id, warm.error if warm else None)
     cell_id, rebuilt = cell.id, warm.rebuilt
     assert not set(rebuilt) & set(PYO3_CHAIN), (cell_id, rebuilt)
-    if sample == "hazard:pyo3-python":
+    if sample in ("hazard:pyo3-python", "hazard:config-executable-tracked"):
         # Its own build script tracks PYO3_PYTHON (as cryptography's cffi build does): only it reruns.
         assert set(rebuilt) <= {"hazard"}, (cell_id, rebuilt)
     else:
@@ -67,6 +68,10 @@ def test_every_safety_verdict_passes_but_the_requirement_bump(run: Run, sample: 
     assert {"isolation", "stale", "wheel"} <= names
     if cell.sample in ("cffi-style", "hazard"):
         assert "requirements" in names
+    if sample == "hazard:config-executable-tracked":
+        bumped = cell.build("requirements-bump")
+        assert bumped is not None and bumped.wheel is not None and bumped.wheel.built_with is not None
+        assert bumped.wheel.built_with["probe"] == "2.0" and bumped.rebuilt == ["hazard"], bumped.rebuilt
 
 
 @pytest.mark.parametrize("pyo3", VERSIONS)

@@ -1,22 +1,25 @@
-"""Each safety verdict that looks at what was built fails on a known-bad build and passes on stock.
+"""Each safety verdict that looks at what was built fails on a known-bad build and passes on stock
+and on patch set v3 (the frontend-patch and exported strategies' pyo3):
 
-The known-bad builds here are the v2 pyo3 series' (the frontend-patch strategy's pyo3):
-- with a base of another version, reached as a user reaches it (base-mismatch: maturin told
-  --interpreter for the second interpreter, PYO3_BASE_PYTHON naming the frontend's): the v2 series
-  resolves pyo3's config from the base and never compares it with PYO3_PYTHON;
-- with the build environment's requirement bumped (requirements-bump), through pip-venv and uv
-  (build's cells are test_decision_requirements.py's): get() reads PYO3_PYTHON untracked, so a
-  build script that tracks nothing itself is not re-run;
-- with the base exported by the user through a shim (base-shim): get() swaps in the build
-  environment's interpreter only when the config's executable equals PYO3_BASE_PYTHON byte for
-  byte, and a shim's interpreter names its real path, so build scripts get the base."""
+- a base of another version, reached as a user reaches it (base-mismatch: maturin told
+  --interpreter for the second interpreter, PYO3_BASE_PYTHON naming the frontend's): v3 compares
+  the two interpreters and falls back to PYO3_PYTHON, on pyo3 0.29.2 and 0.30.1 (the v2 series,
+  which never compared them, fails in test_known_bad.py);
+- the build environment's requirement bumped (requirements-bump), through pip-venv and uv
+  (build's cells are test_decision_requirements.py's and the patch-set pool's): get() reads
+  PYO3_PYTHON untracked, so a build script that tracks nothing itself is not re-run, with v3 as
+  with v2 (the hazard the contract names); one that tracks PYO3_PYTHON, as get()'s documentation
+  asks, sees the bump;
+- the base exported by the user through a shim (base-shim): v3 records that the config came from
+  the base, so build scripts get the build environment whatever the spelling; the v2 series, which
+  compared the config's executable with PYO3_BASE_PYTHON byte for byte, hands them the base."""
 
 from pathlib import Path
 
 import pytest
 
 from harness.pins import load_pins
-from tests.e2e.harness_run import Run, run_harness
+from tests.e2e.harness_run import REPO, Run, run_harness
 
 pytestmark = pytest.mark.e2e
 
@@ -46,8 +49,35 @@ def bumped(module_dir: Path) -> Run:
     return run_harness([*args, "--scenario", "requirements-bump"], module_dir / "bumped")
 
 
+V2 = REPO / "tests" / "fixtures" / "known-bad" / "pyo3-0.29.2-v2"
+
+
+@pytest.fixture(scope="module")
+def tracked(module_dir: Path) -> Run:
+    args = ["--frontend", "pip-venv,uv", "--strategy", "frontend-patch"]
+    args += ["--sample", "hazard:config-executable-tracked", "--scenario", "requirements-bump"]
+    return run_harness(args, module_dir / "tracked")
+
+
 @pytest.mark.parametrize("frontend", ["pip-venv", "uv"])
-def test_a_bumped_requirement_reaches_the_wheel_on_stock_and_not_with_the_v2_series(
+def test_a_bumped_requirement_reaches_the_wheel_of_a_script_that_tracks_pyo3_python(
+    tracked: Run, frontend: str
+) -> None:
+    assert tracked.returncode == 0, tracked.output[-3000:]
+    build = tracked.build(
+        frontend, "frontend-patch", "hazard", "requirements-bump", "config-executable-tracked"
+    )
+    assert build.wheel is not None and build.wheel.built_with is not None, build.error
+    assert build.wheel.built_with["probe"] == "2.0"
+    assert build.rebuilt == ["hazard"], "the script re-ran, and no pyo3 crate recompiled"
+    found = tracked.cell(frontend, "frontend-patch", "hazard", "config-executable-tracked").check(
+        "requirements"
+    )
+    assert found is not None and found.status == "pass", found
+
+
+@pytest.mark.parametrize("frontend", ["pip-venv", "uv"])
+def test_a_bumped_requirement_reaches_the_wheel_on_stock_and_not_for_a_script_that_tracks_nothing(
     bumped: Run, frontend: str
 ) -> None:
     assert bumped.returncode == 0, bumped.output[-3000:]
@@ -97,14 +127,19 @@ def test_stock_builds_for_the_interpreter_maturin_was_told(run: Run, pyo3: str) 
 
 
 @pytest.mark.parametrize("pyo3", VERSIONS)
-def test_the_v2_series_compiles_for_the_base_and_the_target_verdict_fails(run: Run, pyo3: str) -> None:
+def test_v3_falls_back_to_the_interpreter_maturin_was_told(run: Run, pyo3: str) -> None:
+    stock = run.build("build", "stock", "pyo3-ext", "base-mismatch", pyo3=pyo3)
     mismatch = run.build("build", "frontend-patch", "pyo3-ext", "base-mismatch", pyo3=pyo3)
     primary = ".".join((run.result.python.version or "").split(".")[:2])
-    assert mismatch.compiled_for is not None and mismatch.compiled_for["version"] == primary
-    assert mismatch.wheel is not None and f"cp{primary.replace('.', '')}-" not in mismatch.wheel.tags
-    status, detail = verdict(run, "frontend-patch", "target", pyo3)
-    assert status == "fail", detail
-    assert f"base-mismatch: compiled for CPython {primary}" in detail and "but the wheel is tagged" in detail
+    assert mismatch.env["PYO3_BASE_PYTHON"] == run.result.python.base_executable
+    assert mismatch.compiled_for is not None and mismatch.compiled_for["version"] != primary
+    assert mismatch.compiled_for == stock.compiled_for
+    assert mismatch.wheel is not None and stock.wheel is not None and mismatch.wheel.ok
+    assert mismatch.wheel.tags == stock.wheel.tags
+    for check in ("target", "wheel"):
+        status, detail = verdict(run, "frontend-patch", check, pyo3)
+        assert status == "pass", detail
+    assert run.build("build", "frontend-patch", "pyo3-ext", "warm", pyo3=pyo3).rebuilt == []
 
 
 @pytest.fixture(scope="module")
@@ -113,13 +148,26 @@ def shimmed(module_dir: Path) -> Run:
     return run_harness([*args, "--scenario", "base-shim"], module_dir / "shimmed")
 
 
-def test_a_base_spelled_through_a_shim_loses_the_build_environment_with_the_v2_series(shimmed: Run) -> None:
-    stock = shimmed.cell("build", "stock", "hazard").check("requirements")
-    assert stock is not None and stock.status == "pass", stock
+def test_a_base_spelled_through_a_shim_keeps_the_build_environment_with_v3(shimmed: Run) -> None:
+    assert shimmed.returncode == 0, shimmed.output[-3000:]
+    for strategy in ("stock", "exported"):
+        found = shimmed.cell("build", strategy, "hazard").check("requirements")
+        assert found is not None and found.status == "pass", found
+    built = shimmed.build("build", "exported", "hazard", "base-shim")
+    assert built.env["PYO3_BASE_PYTHON"].endswith("/spelled-base/python-shim"), built.env
+    assert built.wheel is not None and built.wheel.built_with is not None
+    assert "/site-packages/" in built.wheel.built_with["probe_origin"], "imported in the build environment"
+
+
+def test_a_base_spelled_through_a_shim_loses_the_build_environment_with_the_v2_series(
+    module_dir: Path,
+) -> None:
+    args = ["--frontend", "build", "--strategy", "exported", "--sample", "hazard:config-executable"]
+    shimmed = run_harness(
+        [*args, "--scenario", "base-shim", "--pyo3-series", str(V2)], module_dir / "shim-v2"
+    )
     exported = shimmed.cell("build", "exported", "hazard").check("requirements")
     assert exported is not None and exported.status == "fail", exported
     assert exported.detail.startswith(
         "base-shim: pyo3-harness-hazard: the executable in pyo3's resolved config"
     )
-    shim = shimmed.build("build", "exported", "hazard", "base-shim").env["PYO3_BASE_PYTHON"]
-    assert shim.endswith("/spelled-base/python-shim"), shim

@@ -86,3 +86,13 @@ def test_differences_ignore_the_executable_path_only() -> None:
     assert rc.differences(old, {"version": "3.11", "executable": "/b/bin/python"}) == []
     assert rc.differences(old, {"version": "3.12"}) == ["version: 3.11 → 3.12"]
     assert rc.differences({}, {"shared": "true"}) == ["shared: (none) → true"]
+
+
+def test_a_config_resolved_from_the_base_differs_from_a_fresh_one_only_in_its_paths() -> None:
+    # Patch set v3 records where the config came from (base_executable): a path, not what was built.
+    reused = rc.exported_config(_load("v3-base-resolved")["exporting_output"])
+    assert reused is not None and reused["base_executable"] == reused["executable"]
+    now = {key: value for key, value in reused.items() if key != "base_executable"}
+    now["executable"] = "/root/.pyenv/versions/3.11.7/bin/python3.11"
+    assert rc.differences(reused, now) == []
+    assert rc.differences(reused, {**now, "version": "3.13"}) == ["version: 3.11 → 3.13"]

@@ -2,7 +2,10 @@
 //! requirement with it. probe.txt picks which one: `config-executable`, the
 //! `executable` in the config pyo3 resolved (what pyo3_build_config::get()
 //! hands a build script), or `pyo3-python`, PYO3_PYTHON as the backend set it
-//! (what cryptography's cffi build runs). A strategy that points it outside
+//! (what cryptography's cffi build runs). `config-executable-tracked` runs the
+//! first and tracks PYO3_PYTHON, the one line pyo3's get() documentation (patch
+//! set v3) asks of a script whose output depends on the build environment.
+//! A strategy that points it outside
 //! the build environment makes this build fail, as it would for such projects.
 //! The extension carries the probe's version and where it was imported from, so
 //! the harness can tell whether this script re-ran after the build environment
@@ -33,14 +36,22 @@ fn import_probe(label: &str, python: &str) {
     }
 }
 
+fn config_executable() {
+    match pyo3_build_config::get().executable.as_deref() {
+        Some(exe) => import_probe("the executable in pyo3's resolved config", exe),
+        None => panic!("pyo3-harness-hazard: pyo3's resolved config names no executable"),
+    }
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=probe.txt");
     let which = fs::read_to_string("probe.txt").expect("cannot read probe.txt");
     match which.trim() {
-        "config-executable" => match pyo3_build_config::get().executable.as_deref() {
-            Some(exe) => import_probe("the executable in pyo3's resolved config", exe),
-            None => panic!("pyo3-harness-hazard: pyo3's resolved config names no executable"),
-        },
+        "config-executable-tracked" => {
+            println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
+            config_executable();
+        }
+        "config-executable" => config_executable(),
         "pyo3-python" => {
             println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
             match env::var("PYO3_PYTHON") {
@@ -48,6 +59,9 @@ fn main() {
                 Err(_) => panic!("pyo3-harness-hazard: the backend did not set PYO3_PYTHON"),
             }
         }
-        other => panic!("pyo3-harness-hazard: probe.txt says {other:?}; accepted: config-executable, pyo3-python"),
+        other => panic!(
+            "pyo3-harness-hazard: probe.txt says {other:?}; accepted: config-executable, \
+             config-executable-tracked, pyo3-python"
+        ),
     }
 }
