@@ -10,7 +10,8 @@ build comes from and what is done with it; this module carries that decision out
 - patched: the pinned sdist with ``patches/<tool>/<version>`` applied; a compiled package is
   built here with its recipe, from the sdist of its source pin (``<package>-source`` in pins.toml).
 
-Patched builds of the backend (maturin) go into their own wheelhouse, beside the stock one.
+Patched builds of the backends (maturin, setuptools-rust) go into their own wheelhouse, beside
+the stock one.
 """
 
 from __future__ import annotations
@@ -257,39 +258,53 @@ class Provisioner:
     # -- the backend ---------------------------------------------------------------------
 
     def wheelhouse(self, *, patched_backend: bool) -> Wheelhouse:
-        """The stock wheelhouse, or a copy whose maturin is built from our patched sdist."""
+        """The stock wheelhouse, or a copy whose backends are built from our patched sdists."""
         if patched_backend not in self._wheelhouses:
             if patched_backend:
                 chosen = self._patched_wheelhouse()
             else:
-                chosen = Wheelhouse(self.stock_wheelhouse, f"PyPI maturin=={self.pins.maturin}")
+                stock = f"PyPI maturin=={self.pins.maturin}, setuptools-rust=={self.pins.setuptools_rust}"
+                chosen = Wheelhouse(self.stock_wheelhouse, stock)
             ensure_probe_wheel(chosen.path)
             self._wheelhouses[patched_backend] = chosen
         return self._wheelhouses[patched_backend]
 
     def _patched_wheelhouse(self) -> Wheelhouse:
         tree = self._tree("maturin", self.pins.maturin, patched=True)
-        dest = self.cache.root / "wheelhouse-patched" / self.interpreter.key / f"maturin-{tree.patch_digest}"
+        srust = self._tree("setuptools-rust", self.pins.setuptools_rust, patched=True)
+        name = f"maturin-{tree.patch_digest}-setuptools-rust-{srust.patch_digest}"
+        dest = self.cache.root / "wheelhouse-patched" / self.interpreter.key / name
+        source = f"{tree.describe()}; {srust.describe()}"
 
         def fill(dest: Path) -> str:
             start = time.monotonic()
             dest.mkdir(parents=True)
             for wheel in self.stock_wheelhouse.glob("*.whl"):
-                if not wheel.name.startswith("maturin-"):
+                if not wheel.name.startswith(("maturin-", "setuptools_rust-")):
                     shutil.copy2(wheel, dest)
             artifact = self._maturin_wheel(tree, dest)
-            self._record(f"maturin wheel from {tree.describe()}", start)
-            return json.dumps({"maturin": artifact, "source": tree.describe()})
+            built = self._backend_wheel(srust, dest)
+            self._record(f"backend wheels from {source}", start)
+            return json.dumps({"maturin": artifact, "setuptools-rust": built, "source": source})
 
         filled_once(dest, fill, refresh=self.refresh)
-        return Wheelhouse(dest, tree.describe())
+        return Wheelhouse(dest, source)
+
+    def _backend_wheel(self, tree: SourceTree, dest: Path) -> str:
+        """Build the wheel of a pure-Python backend (setuptools-rust) into ``dest``; its name."""
+        recipe = load_recipe(tree.package, tree.version)
+        log = self.cache.root / "logs" / f"build-{tree.package}-{tree.patch_digest}.log"
+        built = build_with(
+            recipe, tree.root, outdir=dest, env=self.base_env, log=log, python=self.tools.python
+        )
+        return built.artifact.name
 
     def _maturin_wheel(self, tree: SourceTree, dest: Path) -> str:
         """Put the patched maturin wheel into ``dest``; its file name."""
         # A wheel built for another interpreter of the same version on this
         # machine serves this one too (same tags): no second 8-minute build.
         tag = "cp" + "".join(self.interpreter.version.split(".")[:2])
-        pattern = f"*/maturin-{tree.patch_digest}/maturin-*.whl"
+        pattern = f"*/maturin-{tree.patch_digest}*/maturin-*.whl"
         earlier = [
             w
             for w in sorted(dest.parent.parent.glob(pattern))

@@ -104,7 +104,8 @@ SAMPLES: Mapping[str, Sample] = MappingProxyType(
             Sample(
                 name="hazard",
                 description="build script imports a build requirement (pyo3-harness-probe) with the "
-                "interpreter pyo3's resolved config names, or with PYO3_PYTHON: the requirements check",
+                "interpreter pyo3's resolved config names (tracking PYO3_PYTHON, as pyo3 asks of such "
+                "scripts, or not), or with PYO3_PYTHON: the requirements check",
                 directory=SAMPLES_DIR / "hazard",
                 check=_HAZARD_CHECK,
                 reports_probe=True,

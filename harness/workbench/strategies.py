@@ -92,11 +92,13 @@ class FrontendPatch(Strategy):
 
 class BackendPatch(Strategy):
     name = "backend-patch"
-    description = "stock frontend; maturin exports PYO3_BASE_PYTHON itself (our patch), pyo3 honours it"
+    description = (
+        "stock frontend; the backend (maturin, setuptools-rust) exports PYO3_BASE_PYTHON itself in a "
+        "throwaway build environment (our patches), pyo3 honours it"
+    )
     base_support = True
     backend_patch = True
-    # No `backends`: its setuptools-rust rows show that patching maturin does not help them.
-    upstream = "pyo3 honouring PYO3_BASE_PYTHON, and maturin exporting it (not setuptools-rust)"
+    upstream = "pyo3 honouring PYO3_BASE_PYTHON, and maturin and setuptools-rust exporting it"
 
 
 class FrontendPatchStockPyo3(Strategy):

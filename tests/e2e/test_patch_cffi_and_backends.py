@@ -1,5 +1,6 @@
-"""Patched frontends with the cryptography-style sample, and the backend-side alternative:
-maturin exporting PYO3_BASE_PYTHON fixes maturin builds only; the frontend patch fixes both."""
+"""Patched frontends with the cryptography-style sample, and the backend-side alternative: each
+backend (maturin, setuptools-rust) exporting PYO3_BASE_PYTHON itself fixes its own builds, as the
+frontend patch fixes both."""
 
 from pathlib import Path
 
@@ -73,9 +74,14 @@ def test_backend_patch_is_as_good_as_frontend_patch_for_maturin(backends: Run) -
     assert "patches/maturin" in backends.cell("uv", "backend-patch", "pyo3-ext").backend_source
 
 
-def test_backend_patch_does_nothing_for_setuptools_rust_but_frontend_patch_does(backends: Run) -> None:
-    assert roots(backends, "uv", "backend-patch", "setuptools-rust-ext") == ["pyo3-ffi:PYO3_PYTHON"]
+def test_backend_patch_is_as_good_as_frontend_patch_for_setuptools_rust(backends: Run) -> None:
+    assert roots(backends, "uv", "stock", "setuptools-rust-ext") == ["pyo3-ffi:PYO3_PYTHON"]
+    assert backends.build("uv", "backend-patch", "setuptools-rust-ext", "warm").rebuilt == []
     assert backends.build("uv", "frontend-patch", "setuptools-rust-ext", "warm").rebuilt == []
+    assert (
+        "patches/setuptools-rust"
+        in backends.cell("uv", "backend-patch", "setuptools-rust-ext").backend_source
+    )
 
 
 @pytest.fixture(scope="module")

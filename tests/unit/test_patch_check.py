@@ -142,7 +142,7 @@ def test_render_puts_pristine_counts_beside_patched_ones() -> None:
 def test_the_tools_are_the_series_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`patches check --tool` takes what patches/ holds: a tool with a series, frontends first in
     registry order; a directory without one (pyo3's e2e-check) is no tool."""
-    assert patch_check.patched_tools() == ("pip", "build", "uv", "maturin", "pyo3")
+    assert patch_check.patched_tools() == ("pip", "build", "uv", "maturin", "pyo3", "setuptools-rust")
     root = tmp_path / "patches"
     for tool in ("zlib-rs", "uv", "pip", "aardvark"):
         (root / tool / "1.0").mkdir(parents=True)
