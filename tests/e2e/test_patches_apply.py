@@ -27,7 +27,9 @@ def test_series_applies_to_the_pristine_crate(version: str, tmp_path: Path) -> N
     shutil.copytree(pristine, tree)
     apply_series(load_series("pyo3", version), tree, ENV)
     assert honours_base_python(tree)
-    assert 'get_env("PYO3_BASE_PYTHON")' in (tree / "src" / "impl_.rs").read_text()
+    code = (tree / "src" / "impl_.rs").read_text()
+    # v3: the base is tracked, and a config resolved from it says so
+    assert 'env_var("PYO3_BASE_PYTHON")' in code and "write_option_line!(base_executable)" in code
 
 
 def test_a_patch_that_does_not_apply_exactly_is_rejected(tmp_path: Path) -> None:
@@ -35,12 +37,13 @@ def test_a_patch_that_does_not_apply_exactly_is_rejected(tmp_path: Path) -> None
     pristine = crate_source(Cache(default_cache_dir(os.environ)), CONFIG_CRATE, version)
     tree = tmp_path / "tree"
     shutil.copytree(pristine, tree)
-    patch = load_series("pyo3", version).patches[0]  # the series's first: it changes find_interpreter
+    patch = load_series("pyo3", version).patches[0]  # the series's first: it changes get_host_interpreter
     text = patch.read_text()
     stale = tmp_path / patch.name
     # Change one context line: git must refuse rather than fuzz.
-    context = " /// Attempts to locate a python interpreter."
-    stale.write_text(text.replace(context, " /// Attempts to find one.", 1))
+    context = "\n /// Locates and extracts the build host Python interpreter configuration.\n"
+    assert context in text, "the context line this test edits is gone from the patch"
+    stale.write_text(text.replace(context, "\n /// Finds the build host's configuration.\n", 1))
     assert stale.read_text() != text
     original = (tree / "src" / "impl_.rs").read_text()
     with pytest.raises(HarnessError, match=r"does not apply strictly[\s\S]*patch failed"):
