@@ -19,6 +19,8 @@ from harness.model.results import BuildRecord, CellResult, RunResult, schema_pro
 from harness.process import GUARD_NAME
 
 REPO = Path(__file__).resolve().parents[2]
+# Known-bad pyo3 series, applied with `run --pyo3-series` (tests/fixtures/known-bad/README.md).
+KNOWN_BAD = REPO / "tests" / "fixtures" / "known-bad"
 
 
 @dataclass

@@ -22,11 +22,9 @@ from harness.install.envs import probe
 from harness.install.second_python import installed_second
 from harness.model.results import Verdict
 from harness.process import clean_environment
-from tests.e2e.harness_run import REPO, Run, run_harness
+from tests.e2e.harness_run import KNOWN_BAD, Run, run_harness
 
 pytestmark = pytest.mark.e2e
-
-KNOWN_BAD = REPO / "tests" / "fixtures" / "known-bad"
 
 
 def verdict(run: Run, frontend: str, strategy: str, sample: str, check: str) -> Verdict:

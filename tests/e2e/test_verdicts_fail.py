@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from harness.pins import load_pins
-from tests.e2e.harness_run import REPO, Run, run_harness
+from tests.e2e.harness_run import KNOWN_BAD, Run, run_harness
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def bumped(module_dir: Path) -> Run:
     return run_harness([*args, "--scenario", "requirements-bump"], module_dir / "bumped")
 
 
-V2 = REPO / "tests" / "fixtures" / "known-bad" / "pyo3-0.29.2-v2"
+V2 = KNOWN_BAD / "pyo3-0.29.2-v2"
 
 
 @pytest.fixture(scope="module")
