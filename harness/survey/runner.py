@@ -11,6 +11,7 @@ settings, the selection and the patch series; so a new patch set measures everyt
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +21,7 @@ from typing import Literal
 
 from harness import __version__
 from harness.files import digest, write_atomic
-from harness.install.patches import patches_root
+from harness.install.patches import patches_root, release_line
 from harness.process import Runner
 from harness.survey.listing import SurveyProject
 
@@ -74,18 +75,36 @@ def strategies_for(project: SurveyProject, wanted: str, lines: frozenset[str]) -
     return ",".join(kept), f"no series for pyo3 line {line} ({project.binding}): stock only"
 
 
-def series_digest(root: Path | None = None) -> str:
-    """Every patch series file, by path and content: read once per survey."""
+def series_digests(root: Path | None = None) -> dict[str, str]:
+    """Every series directory's patches by ``tool/version``, by name and content: read once per
+    survey."""
     base = root or patches_root()
-    return digest(
-        *sorted(str(p.relative_to(base)) + p.read_text(errors="replace") for p in base.rglob("*.patch"))
-    )
+    return {
+        f"{d.parent.name}/{d.name}": digest(
+            *sorted(str(p.relative_to(d)) + p.read_text(errors="replace") for p in d.rglob("*.patch"))
+        )
+        for d in sorted(base.glob("*/*"))
+        if (d / "series").is_file()
+    }
+
+
+def series_used(project: SurveyProject, strategies: str, digests: Mapping[str, str]) -> dict[str, str]:
+    """The series a project's rows depend on, so a new series re-measures only what it changes:
+    none when it is measured stock only; else the frontends' and backends' series and the pyo3
+    series of its own release line."""
+    if strategies.split(",") == ["stock"]:
+        return {}
+    return {
+        name: value
+        for name, value in digests.items()
+        if not name.startswith("pyo3/") or release_line(name.split("/", 1)[1]) == project.pyo3_line
+    }
 
 
 def stamp(
     options: SurveyOptions, project: SurveyProject, strategies: str, measured_with: Mapping[str, object]
 ) -> str:
-    """What a project's row was measured with (``measured_with`` holds the series digest too);
+    """What a project's row was measured with (``measured_with`` holds the series it used too);
     equal stamps need no new measurement."""
     selection = (project.spec, options.frontends, strategies, options.scenarios)
     return digest(__version__, selection, sorted(measured_with.items()))
@@ -123,6 +142,9 @@ def measure(
     where.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "harness", "run", *options.run_args(project, strategies)]
     done = runner(argv, cwd=where, env=env, log=where / "survey.log", check=False, timeout=options.budget)
+    # The work copies and their target dirs (gigabytes for a large project); the results, logs
+    # and reports are in out/.
+    shutil.rmtree(where / "work", ignore_errors=True)
     if done.returncode == TIMED_OUT:
         status: Status = "over-budget"
         detail = f"over the budget of {options.budget:.0f} s; the finished cells are in out/results.json"
@@ -159,11 +181,12 @@ def survey(
     say: Callable[[str], None],
 ) -> list[Row]:
     lines, rows, took = series_lines(), list[Row](), list[float]()
-    measured_with = {**measured_with, "series": series_digest()}
+    digests = series_digests()
     for index, project in enumerate(projects, 1):
         at = f"[{index}/{len(projects)}] {project.spec}"
         strategies, left_out = strategies_for(project, options.strategies, lines)
-        stamp_now = stamp(options, project, strategies, measured_with)
+        used = {**measured_with, "series": series_used(project, strategies, digests)}
+        stamp_now = stamp(options, project, strategies, used)
         earlier = read_row(row_path(options.out, project))
         if still_good(earlier, stamp_now, options.budget) and earlier is not None:
             say(f"{at}: {earlier.status} already, with the same stamp")

@@ -15,7 +15,9 @@ from harness.survey.runner import (
     SurveyOptions,
     read_row,
     row_path,
+    series_digests,
     series_lines,
+    series_used,
     still_good,
     strategies_for,
     survey,
@@ -85,10 +87,12 @@ def test_rows_are_stored_as_they_finish_and_a_second_survey_skips_them(tmp_path:
     # The child `pyo3-harness run`s as they ended in a real survey: one built, one past its budget.
     said: list[str] = []
     first = Replay({PYTHON: Recorded("results: …/results.json", 0, 42.0)})
+    (row_path(tmp_path, two[0]).parent / "work" / "target").mkdir(parents=True)
     rows = survey(two, options(tmp_path), env={}, runner=first, measured_with={"pins": "p"}, say=said.append)
     assert [r.status for r in rows] == ["measured", "measured"]
     assert all(read_row(row_path(tmp_path, p)) == r for p, r in zip(two, rows, strict=True))
     assert "about 1 min left" in said[2], said  # one project of 42 s measured, one to go
+    assert not (row_path(tmp_path, two[0]).parent / "work").exists(), "the work copies are removed"
     argv = first.calls[0][0]
     assert argv[argv.index("--project") + 1] == two[0].spec and "--cache-dir" in argv
     again = Replay({})
@@ -112,3 +116,20 @@ def test_the_table_reads_each_projects_own_results(tmp_path: Path) -> None:
     assert "| measured |" in mine and "| 3, " in mine, mine
     other = next(line for line in text.splitlines() if PROJECTS[1].spec in line)
     assert "not measured yet" in other
+
+
+def test_a_project_depends_only_on_the_series_it_is_measured_with(tmp_path: Path) -> None:
+    for where in ("pyo3/0.28.3", "pyo3/0.29.2", "pyo3/main", "build/1.6.1"):
+        (tmp_path / where).mkdir(parents=True)
+        (tmp_path / where / "series").write_text("0001.patch\n")
+        (tmp_path / where / "0001.patch").write_text(f"a change to {where}\n")
+    project = next(p for p in PROJECTS if p.binding == "pyo3" and p.pyo3_line == "0.29")
+    before = series_digests(tmp_path)
+    used = series_used(project, "stock,frontend-patch", before)
+    assert sorted(used) == ["build/1.6.1", "pyo3/0.29.2"]
+    assert series_used(project, "stock", before) == {}
+    # A new 0.28 series leaves a 0.29 project's stamp alone; a new build series does not.
+    (tmp_path / "pyo3/0.28.3/0001.patch").write_text("another change\n")
+    assert series_used(project, "stock,frontend-patch", series_digests(tmp_path)) == used
+    (tmp_path / "build/1.6.1/0001.patch").write_text("another change\n")
+    assert series_used(project, "stock,frontend-patch", series_digests(tmp_path)) != used
