@@ -22,6 +22,7 @@ from typing import Literal
 from harness import __version__
 from harness.files import digest, write_atomic
 from harness.install.patches import patches_root, release_line
+from harness.measure import sharing
 from harness.process import Runner
 from harness.survey.listing import SurveyProject
 
@@ -57,6 +58,9 @@ class Row:
     detail: str  # the run's last words when it failed; what was left out
     stamp: str
     budget: float
+    # The share of the machine's cores other work used meanwhile (None: not known): seconds
+    # measured beside other work are longer than the project's own.
+    others: float | None = None
 
 
 def series_lines(root: Path | None = None) -> frozenset[str]:
@@ -141,6 +145,7 @@ def measure(
     where = row_path(options.out, project).parent
     where.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "harness", "run", *options.run_args(project, strategies)]
+    before = sharing.mark()
     done = runner(argv, cwd=where, env=env, log=where / "survey.log", check=False, timeout=options.budget)
     # The work copies and their target dirs (gigabytes for a large project); the results, logs
     # and reports are in out/.
@@ -152,9 +157,9 @@ def measure(
         status = "measured" if done.returncode == 0 else "failed"
         detail = "" if done.returncode == 0 else _last_words(done.output)
     detail = "; ".join(d for d in (detail, left_out) if d)
-    row = Row(
-        project.spec, status, round(done.seconds, 1), done.returncode, detail, stamp_now, options.budget
-    )
+    others = sharing.others_share(before, sharing.mark(), done.seconds)
+    seconds = round(done.seconds, 1)
+    row = Row(project.spec, status, seconds, done.returncode, detail, stamp_now, options.budget, others)
     write_atomic(row_path(options.out, project), json.dumps(asdict(row), indent=1) + "\n")
     return row
 

@@ -50,8 +50,21 @@ def _failed_checks(result: RunResult) -> str:
     return "; ".join(failed) or "none"
 
 
+# Above this share of the cores taken by other work, a row's seconds say so.
+SHARED_CORES = 0.1
+
+
+def _status(row: Row | None) -> str:
+    if row is None:
+        return "not measured yet"
+    said = [row.detail] if row.detail else []
+    if row.others is not None and row.others > SHARED_CORES:
+        said.append(f"other work used {row.others:.0%} of the cores: its seconds are long")
+    return row.status + (f" ({'; '.join(said)})" if said else "")
+
+
 def table_row(project: SurveyProject, row: Row | None, result: RunResult | None) -> tuple[str, ...]:
-    status = "not measured yet" if row is None else row.status + (f" ({row.detail})" if row.detail else "")
+    status = _status(row)
     stock = [c for c in result.cells if c.strategy == "stock"] if result else []
     patched = [c for c in result.cells if c.strategy == "frontend-patch"] if result else []
     return (

@@ -133,3 +133,11 @@ def test_a_project_depends_only_on_the_series_it_is_measured_with(tmp_path: Path
     assert series_used(project, "stock,frontend-patch", series_digests(tmp_path)) == used
     (tmp_path / "build/1.6.1/0001.patch").write_text("another change\n")
     assert series_used(project, "stock,frontend-patch", series_digests(tmp_path)) != used
+
+
+def test_a_row_measured_beside_other_work_says_its_seconds_are_long(tmp_path: Path) -> None:
+    project = PROJECTS[0]
+    busy = {project.spec: Row(project.spec, "measured", 300.0, 0, "", "s", 600.0, others=0.4)}
+    quiet = {project.spec: Row(project.spec, "measured", 300.0, 0, "", "s", 600.0, others=0.02)}
+    assert "other work used 40% of the cores" in markdown(PROJECTS[:1], busy, tmp_path)
+    assert "other work" not in markdown(PROJECTS[:1], quiet, tmp_path)
