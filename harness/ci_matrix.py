@@ -22,6 +22,12 @@ from harness.run.shard import Shard, shards
 
 DEFAULT_OSES = ("ubuntu-latest", "macos-latest", "windows-latest")
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14", "3.14t")
+# What a job switches to when its scenarios need a second interpreter (switch-python,
+# base-mismatch): another minor version and a free-threaded build, installed beside the job's
+# own Python by actions/setup-python (ci/action.yml) and found on PATH by `run --switch-python`;
+# a job already on one of them switches to OTHER_SWITCH in its place.
+SWITCH_TO = ("3.13", "3.14t")
+OTHER_SWITCH = "3.12"
 # GitHub refuses a matrix that expands to more jobs than this.
 GITHUB_MATRIX_LIMIT = 256
 FORMATS = ("github", "text")
@@ -39,6 +45,7 @@ class Job:
     shard: Shard
     cells: int  # how many cells this job builds
     args: tuple[str, ...]  # `pyo3-harness run` arguments, without --out
+    switch: tuple[str, ...] = ()  # the Pythons the job switches to, for actions/setup-python
 
     @property
     def artifact(self) -> str:
@@ -55,6 +62,7 @@ class Job:
             "cells": self.cells,
             "artifact": self.artifact,
             "args": shlex.join(self.args),
+            "switch": " ".join(self.switch),
         }
 
 
@@ -82,6 +90,11 @@ def check_oses(oses: Sequence[str]) -> tuple[str, ...]:
         if not _RUNNER.fullmatch(name):
             raise UsageError(f"--os {name!r} is not a runner label; accepted e.g. {', '.join(DEFAULT_OSES)}")
     return tuple(dict.fromkeys(oses))
+
+
+def switch_pythons(python: str) -> tuple[str, ...]:
+    """The interpreters a job on ``python`` switches to: never its own."""
+    return tuple(OTHER_SWITCH if version == python else version for version in SWITCH_TO)
 
 
 def parse_shard_count(text: str) -> int:
@@ -115,13 +128,16 @@ def plan(selection: Selection, *, oses: Sequence[str], pythons: Sequence[str], s
         per_frontend.append((frontend, sub, count))
     jobs = []
     runners, versions = check_oses(oses), check_pythons(pythons)
+    switches = any(s.needs_second_python for s in selection.scenarios)
     for os_name in runners:
         for python in versions:
+            switch = switch_pythons(python) if switches else ()
+            more = ("--switch-python", ",".join(switch)) if switch else ()
             for frontend, sub, count in per_frontend:
                 for shard in shards(count):
                     mine = len(shard.select(sub.cells()))
-                    args = (*sub.run_args(), "--shard", str(shard))
-                    jobs.append(Job(os_name, python, frontend, shard, mine, args))
+                    args = (*sub.run_args(), *more, "--shard", str(shard))
+                    jobs.append(Job(os_name, python, frontend, shard, mine, args, switch))
     if len(jobs) > GITHUB_MATRIX_LIMIT:
         raise UsageError(
             f"the matrix has {len(jobs)} jobs and GitHub runs at most {GITHUB_MATRIX_LIMIT} per "

@@ -46,7 +46,7 @@ def test_default_matrix_is_os_by_python_by_frontend(capsys: pytest.CaptureFixtur
     assert {j["python"] for j in jobs} == set(DEFAULT_PYTHONS)
     assert {j["frontend"] for j in jobs} == set(DEFAULT_FRONTENDS)
     assert {j["shard"] for j in jobs} == {"1/1"}
-    assert set(jobs[0]) == {"os", "python", "frontend", "shard", "cells", "artifact", "args"}
+    assert set(jobs[0]) == {"os", "python", "frontend", "shard", "cells", "artifact", "args", "switch"}
     assert len({j["artifact"] for j in jobs}) == len(jobs), "artifact names are unique"
     assert not any("/" in str(j["artifact"]) for j in jobs), "upload-artifact refuses '/'"
     assert jobs == matrix([], capsys), "deterministic"
@@ -118,3 +118,20 @@ def test_github_output_is_compact_json() -> None:
         "results-ubuntu-latest-py3.11-build-1of2",
         "results-ubuntu-latest-py3.11-build-2of2",
     ]
+
+
+def test_a_job_that_switches_gets_two_other_pythons_to_install_and_switch_to() -> None:
+    chosen = selection("--frontend", "build", "--scenario", "warm,switch-python,base-mismatch")
+    jobs = plan(chosen, oses=["ubuntu-latest"], pythons=["3.11", "3.13", "3.14t"], shards_per_job=1).jobs
+    switch = {job.python: job.switch for job in jobs}
+    assert switch == {"3.11": ("3.13", "3.14t"), "3.13": ("3.12", "3.14t"), "3.14t": ("3.13", "3.12")}
+    for job in jobs:
+        args = list(job.args)
+        assert args[args.index("--switch-python") + 1] == ",".join(job.switch)
+        # What the job hands `run` is a selection the CLI takes, second interpreters included.
+        parsed = build_parser().parse_args(["run", *args])
+        assert parsed.switch_python == ",".join(job.switch)
+    warm = selection("--frontend", "build", "--scenario", "warm")
+    plain = plan(warm, oses=["ubuntu-latest"], pythons=["3.11"], shards_per_job=1)
+    assert plain.jobs[0].switch == () and "--switch-python" not in plain.jobs[0].args
+    assert json.loads(github(plain))["include"][0]["switch"] == ""
