@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -16,11 +17,14 @@ from harness.files import write_set
 from harness.measure.machine import toolchain
 from harness.pins import load_pins
 from harness.process import clean_environment, run
+from harness.report import html
+from harness.report import markdown as md
 from harness.run.selection import Selection
 from harness.run.shard import parse_shard
+from harness.survey.figures import measured
 from harness.survey.listing import LIST, load_list
 from harness.survey.runner import SurveyOptions, read_row, row_path, survey
-from harness.survey.table import markdown
+from harness.survey.table import document
 
 # The question the survey answers: does the patch set stop the churn, locally and in CI, and
 # does it break anything. Warm and incremental are the local loop, ci-restore a CI job.
@@ -61,6 +65,13 @@ def _names(text: str) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()]
 
 
+def _command(args: argparse.Namespace) -> str:
+    """The survey as one command, its selection spelled out (what measured the rows)."""
+    words = ["pyo3-harness", "survey", "--frontend", args.frontend, "--strategy", args.strategy]
+    words += ["--scenario", args.scenario, "--budget", str(args.budget)]
+    return shlex.join(words + (["--only", args.only] if args.only else []))
+
+
 def main(args: argparse.Namespace, cache: Path) -> int:
     projects = load_list(args.list)
     if args.only:
@@ -80,6 +91,8 @@ def main(args: argparse.Namespace, cache: Path) -> int:
         strategies=_names(args.strategy),
         scenarios=_names(args.scenario),
     )
+    # Absolute: each project's run works in a directory of its own.
+    args.out = args.out.resolve()
     options = SurveyOptions(
         args.out, cache, args.python, args.frontend, args.strategy, args.scenario, _budget(args.budget)
     )
@@ -90,12 +103,13 @@ def main(args: argparse.Namespace, cache: Path) -> int:
         rows = [r for r in found if r is not None]
     else:
         rows = survey(projects, options, env=env, runner=run, measured_with=measured_with, say=print)
-    by_spec = {r.project: r for r in rows}
+    doc = document(measured(projects, {r.project: r for r in rows}, args.out), _command(args))
     write_set(
         {
             args.out / "survey.json": json.dumps([asdict(r) for r in rows], indent=1) + "\n",
-            args.out / "survey.md": markdown(projects, by_spec, args.out),
+            args.out / "survey.md": md.document(doc),
+            args.out / "survey.html": html.page(doc),
         }
     )
-    print(f"\nsurvey: {args.out / 'survey.md'}, {args.out / 'survey.json'}", file=sys.stderr)
+    print(f"\nsurvey: {args.out / 'survey.md'}, survey.html, survey.json", file=sys.stderr)
     return 0 if all(r.status == "measured" for r in rows) else 1

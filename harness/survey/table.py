@@ -1,15 +1,15 @@
-"""The survey's table: one row per listed project, from its row and its own results file."""
+"""The survey's report: the aggregate first, then one row per listed project, then how it was
+measured; one ``Document`` that ``report.markdown`` and ``report.html`` render alike."""
 
 from __future__ import annotations
 
-import json
-import statistics
-from pathlib import Path
+from collections.abc import Sequence
 
-from harness.model.results import CellResult, RunResult, schema_problem
-from harness.model.scenarios import HEADLINE
-from harness.survey.listing import SurveyProject
-from harness.survey.runner import Row, row_path
+from harness.report.cells import root_cause
+from harness.report.document import Bullets, Document, Prose, Section
+from harness.report.rows import NOTHING, Content, Row, Span, Style, Table, marked, plain
+from harness.survey.figures import CI, PATCHED, STOCK, WARM, Cost, Measured, churning, saved, total
+from harness.survey.runner import Row as SurveyRow
 
 HEAD = (
     "Project",
@@ -17,72 +17,131 @@ HEAD = (
     "Backend",
     "pyo3",
     "abi3",
+    "Crates",
     "Status",
-    f"stock {HEADLINE.name}: crates, s",
-    f"patch set {HEADLINE.name}: crates, s",
-    "Failed checks",
+    "stock warm: crates, s",
+    "patch set warm",
+    "stock CI job",
+    "patch set CI job",
+    "Root cause (stock warm)",
+    "Broken by the patch set",
 )
-
-
-def _results(out: Path, project: SurveyProject) -> RunResult | None:
-    path = row_path(out, project).parent / "out" / "results.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return None if schema_problem(data) else RunResult.from_json(data)
-
-
-def _headline(cells: list[CellResult]) -> str:
-    """Crates recompiled on the headline rebuild (min-max over frontends) and its median seconds."""
-    builds = [b for c in cells for b in c.attempts(HEADLINE.name) if b.ok]
-    if not builds:
-        return "–"
-    crates = sorted({len(b.rebuilt) for b in builds})
-    shown = str(crates[0]) if len(crates) == 1 else f"{crates[0]}–{crates[-1]}"
-    return f"{shown}, {statistics.median(b.seconds for b in builds):.1f} s"
-
-
-def _failed_checks(result: RunResult) -> str:
-    failed = sorted(
-        {f"{c.strategy}: {v.check}" for c in result.cells for v in c.checks if v.status == "fail"}
-    )
-    return "; ".join(failed) or "none"
-
-
 # Above this share of the cores taken by other work, a row's seconds say so.
 SHARED_CORES = 0.1
 
 
-def _status(row: Row | None) -> str:
+def _status(row: SurveyRow | None) -> Content:
     if row is None:
-        return "not measured yet"
+        return (Span("not measured yet", "muted"),)
     said = [row.detail] if row.detail else []
     if row.others is not None and row.others > SHARED_CORES:
         said.append(f"other work used {row.others:.0%} of the cores: its seconds are long")
-    return row.status + (f" ({'; '.join(said)})" if said else "")
+    style: Style = "ok" if row.status == "measured" else "failed"
+    return (Span(row.status, style), *((Span(f" ({'; '.join(said)})"),) if said else ()))
 
 
-def table_row(project: SurveyProject, row: Row | None, result: RunResult | None) -> tuple[str, ...]:
-    status = _status(row)
-    stock = [c for c in result.cells if c.strategy == "stock"] if result else []
-    patched = [c for c in result.cells if c.strategy == "frontend-patch"] if result else []
-    return (
-        f"`{project.spec}`",
-        str(project.rank),
-        project.backend,
-        project.pyo3 or "?",
-        "yes" if project.abi3 else "no",
-        status,
-        _headline(stock),
-        _headline(patched),
-        _failed_checks(result) if result else "–",
+def _cost(found: Cost | None) -> Content:
+    if found is None:
+        return NOTHING
+    return (Span(found.text(), "warn" if found.churns else "ok"),)
+
+
+def _root(m: Measured) -> Content:
+    causes = [root_cause(c) for c in m.cells(STOCK) if c.build(WARM) is not None]
+    return next((c for c in causes if c != NOTHING), NOTHING)
+
+
+def project_row(m: Measured) -> Row:
+    p = m.project
+    broken = m.broken()
+    verdict = (Span("; ".join(broken), "failed"),) if broken else plain("none")
+    return Row(
+        (
+            (Span(p.spec, "code"),),
+            plain(str(p.rank)),
+            plain(p.backend),
+            plain(f"{p.pyo3 or '?'}" + ("" if p.binding == "pyo3" else f" ({p.binding})")),
+            plain("yes" if p.abi3 else "no"),
+            plain(str(p.crates)),
+            _status(m.row),
+            _cost(m.cost(STOCK, WARM)),
+            _cost(m.cost(PATCHED, WARM)),
+            _cost(m.cost(STOCK, CI)),
+            _cost(m.cost(PATCHED, CI)),
+            _root(m) if m.result else NOTHING,
+            verdict if m.cells(PATCHED) else NOTHING,
+        )
     )
 
 
-def markdown(projects: list[SurveyProject], rows: dict[str, Row], out: Path) -> str:
-    lines = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
-    for project in projects:
-        cells = table_row(project, rows.get(project.spec), _results(out, project))
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+def _aggregate(all_measured: Sequence[Measured]) -> Bullets:
+    rows = [m.row for m in all_measured if m.row is not None]
+    items: list[Content] = [
+        plain(
+            f"{sum(r.status == 'measured' for r in rows)} of {len(all_measured)} listed projects measured, "
+            f"{sum(r.status == 'failed' for r in rows)} failed, "
+            f"{sum(r.status == 'over-budget' for r in rows)} over their budget, "
+            f"{len(all_measured) - len(rows)} not measured yet."
+        )
+    ]
+    frontends = sorted({f for m in all_measured for f in m.frontends()})
+    for frontend in frontends:
+        stock, patched = churning(all_measured, STOCK, frontend), churning(all_measured, PATCHED, frontend)
+        items.append(
+            plain(
+                f"{frontend}: a stock warm rebuild recompiles crates in {stock[0]} of {stock[1]} projects; "
+                f"with the patch set in {patched[0]} of {patched[1]}."
+            )
+        )
+    for label, scenario in (("A warm rebuild", WARM), ("A CI job (ci-restore)", CI)):
+        for name, strategy in (("stock", STOCK), ("the patch set", PATCHED)):
+            found = total([m.cost(strategy, scenario) for m in all_measured])
+            items.append(plain(f"{label}, {name}: cargo {found.text() if found else 'not measured yet'}."))
+        kept = saved(all_measured, scenario)
+        if kept is not None:
+            items.append(plain(f"{label}: the patch set saves {kept.text()} measured both ways."))
+    broken = [f"{m.project.spec} ({'; '.join(m.broken())})" for m in all_measured if m.broken()]
+    items.append(
+        (Span("Broken by the patch set: " + "; ".join(broken), "failed"),)
+        if broken
+        else plain("Broken by the patch set: none of the projects measured with it.")
+    )
+    return Bullets(tuple(items))
+
+
+def _provenance(all_measured: Sequence[Measured], command: str) -> Section:
+    results = [m.result for m in all_measured if m.result is not None]
+    blocks: list[Prose] = [Prose((Span("Made with "), Span(command, "code"), Span(".")))]
+    if results:
+        first, last = min(r.started for r in results), max(r.finished or r.started for r in results)
+        machine, toolchain = results[0].machine, results[0].toolchain
+        blocks.append(
+            Prose(
+                marked(
+                    f"Measured from {first} to {last} on {machine.platform} ({machine.cpus} cores, "
+                    f"{machine.memory_gib} GiB), {toolchain.rustc}. Each project is one `pyo3-harness run "
+                    "--project NAME==VERSION`; its results.json holds the exact command and every build."
+                )
+            )
+        )
+    return Section("provenance", plain("How it was measured"), tuple(blocks))
+
+
+def document(all_measured: Sequence[Measured], command: str) -> Document:
+    table = Table("survey", HEAD, tuple(project_row(m) for m in all_measured))
+    lead = Prose(
+        marked(
+            "Cells read `crates, s`: the crates cargo recompiled (a range over the frontends) and "
+            "cargo's own seconds (their median). A CI job is the `ci-restore` build: a target dir "
+            "restored as Swatinem/rust-cache does, on a fresh checkout."
+        )
+    )
+    return Document(
+        "Survey: pyo3 projects on PyPI",
+        (lead,),
+        (
+            Section("aggregate", plain("The answer"), (_aggregate(all_measured),)),
+            Section("projects", plain("Every listed project"), (table,)),
+            _provenance(all_measured, command),
+        ),
+    )

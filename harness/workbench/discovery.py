@@ -63,6 +63,13 @@ def parse_metadata(metadata: Mapping[str, Any]) -> Pyo3Usage:
     return Pyo3Usage(versions=versions, members=tuple(using))
 
 
+def cargo_error(output: str) -> str:
+    """cargo's last error, from its ``error:`` line on (what it failed at, then why)."""
+    lines = output.strip().splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("error")]
+    return "\n".join(lines[starts[-1] :] if starts else lines[-3:])
+
+
 def discover(root: Path, manifest: Path, *, env: Mapping[str, str], log: Path, scratch: Path) -> Pyo3Usage:
     """Resolve the workspace of ``manifest`` (in ``root``) with cargo and read it. A project with
     a lock file is read in place (``--locked``: nothing is written); one without is copied to
@@ -77,8 +84,7 @@ def discover(root: Path, manifest: Path, *, env: Mapping[str, str], log: Path, s
         argv.append("--locked")
     done = run(argv, cwd=manifest.parent, env=env, log=log, check=False)
     if done.returncode != 0:
-        tail = "\n".join(done.output.strip().splitlines()[-3:])
-        raise HarnessError(f"cargo metadata could not resolve {manifest}:\n{tail}")
+        raise HarnessError(f"cargo metadata could not resolve {manifest}:\n{cargo_error(done.output)}")
     # run() merges stderr in; cargo prints the JSON as one line on stdout.
     line = next((ln for ln in done.output.splitlines() if ln.startswith("{")), "")
     try:

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.workbench.discovery import parse_metadata
+from harness.workbench.discovery import cargo_error, parse_metadata
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -38,3 +38,19 @@ def test_a_workspace_without_pyo3_users_is_not_a_pyo3_project() -> None:
     usage = parse_metadata(data)
     assert not usage.found
     assert usage.describe() == "no workspace member depends on pyo3 or pyo3-ffi"
+
+
+def test_cargos_error_is_kept_from_its_error_line_on() -> None:
+    # What `cargo metadata --locked` printed for cryptography 51.0.1 here (2026-12-07): the lock
+    # names asn1 0.25.1, which this machine's crates.io index does not list.
+    output = (
+        "    Updating crates.io index\n"
+        'error: failed to select a version for the requirement `asn1 = "^0.25.0"` (locked to 0.25.1)\n'
+        "candidate versions found which didn't match: 0.24.1, 0.24.0, 0.23.1, ...\n"
+        "location searched: crates.io index\n"
+        "required by package `cryptography-rust v0.51.1 (/tmp/crypt/cryptography-51.0.1/src/rust)`\n"
+    )
+    said = cargo_error(output)
+    assert said.startswith('error: failed to select a version for the requirement `asn1 = "^0.25.0"`')
+    assert said.endswith("(/tmp/crypt/cryptography-51.0.1/src/rust)`")
+    assert cargo_error("one\ntwo\nthree\nfour") == "two\nthree\nfour"

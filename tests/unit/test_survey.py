@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from harness.errors import UsageError
-from harness.survey.listing import load_list
+from harness.report import html
+from harness.report import markdown as md
+from harness.survey.figures import measured
+from harness.survey.listing import SurveyProject, load_list
 from harness.survey.runner import (
     Row,
     SurveyOptions,
@@ -22,7 +25,7 @@ from harness.survey.runner import (
     strategies_for,
     survey,
 )
-from harness.survey.table import markdown
+from harness.survey.table import document
 from tests.conftest import REPEATED
 from tests.replay import Recorded, Replay
 
@@ -82,6 +85,10 @@ def test_a_row_is_kept_with_its_stamp_and_an_over_budget_one_retried_with_more_t
     assert still_good(late, "abc", 600.0) and not still_good(late, "abc", 1200.0)
 
 
+def markdown(projects: list[SurveyProject], rows: dict[str, Row], out: Path) -> str:
+    return md.document(document(measured(projects, rows, out), "pyo3-harness survey"))
+
+
 def test_rows_are_stored_as_they_finish_and_a_second_survey_skips_them(tmp_path: Path) -> None:
     two = PROJECTS[:2]
     # The child `pyo3-harness run`s as they ended in a real survey: one built, one past its budget.
@@ -113,9 +120,16 @@ def test_the_table_reads_each_projects_own_results(tmp_path: Path) -> None:
     rows = {project.spec: Row(project.spec, "measured", 300.0, 0, "", "s", 600.0)}
     text = markdown(PROJECTS[:2], rows, tmp_path)
     mine = next(line for line in text.splitlines() if project.spec in line)
-    assert "| measured |" in mine and "| 3, " in mine, mine
+    assert "| **measured** |" not in mine and "| measured |" in mine, mine
+    assert "| **3** |" in mine and "PYO3_PYTHON changed" in mine, mine  # churn, as a warning, and why
     other = next(line for line in text.splitlines() if PROJECTS[1].spec in line)
     assert "not measured yet" in other
+    # The aggregate comes first and counts from the same results.
+    assert text.index("The answer") < text.index("Every listed project")
+    assert "build: a stock warm rebuild recompiles crates in 1 of 1 projects" in text
+    assert "1 of 2 listed projects measured, 0 failed, 0 over their budget, 1 not measured yet." in text
+    page = html.page(document(measured(PROJECTS[:2], rows, tmp_path), "pyo3-harness survey"))
+    assert '<section id="aggregate">' in page and project.spec in page
 
 
 def test_a_project_depends_only_on_the_series_it_is_measured_with(tmp_path: Path) -> None:
