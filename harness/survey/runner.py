@@ -155,7 +155,7 @@ def measure(
         detail = f"over the budget of {options.budget:.0f} s; the finished cells are in out/results.json"
     else:
         status = "measured" if done.returncode == 0 else "failed"
-        detail = "" if done.returncode == 0 else _last_words(done.output)
+        detail = "" if done.returncode == 0 else last_words(done.output)
     detail = "; ".join(d for d in (detail, left_out) if d)
     others = sharing.others_share(before, sharing.mark(), done.seconds)
     seconds = round(done.seconds, 1)
@@ -164,9 +164,14 @@ def measure(
     return row
 
 
-def _last_words(output: str) -> str:
+def last_words(output: str) -> str:
+    """The end of the run's output, from its last error line when one is near the end (cargo's
+    "error: failed to select a version ..."), else its last three lines."""
     lines = [line for line in output.strip().splitlines() if line.strip()]
-    return " / ".join(lines[-3:])[-600:]
+    tail = lines[-8:]
+    starts = [i for i, line in enumerate(tail) if line.startswith(("error", "pyo3-harness:"))]
+    kept = tail[starts[-1] :] if starts else lines[-3:]
+    return " / ".join(kept)[-600:]
 
 
 def time_left(seconds: Sequence[float], remaining: int) -> str:

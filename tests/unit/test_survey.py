@@ -16,6 +16,7 @@ from harness.survey.listing import SurveyProject, load_list
 from harness.survey.runner import (
     Row,
     SurveyOptions,
+    last_words,
     read_row,
     row_path,
     series_digests,
@@ -155,3 +156,17 @@ def test_a_row_measured_beside_other_work_says_its_seconds_are_long(tmp_path: Pa
     quiet = {project.spec: Row(project.spec, "measured", 300.0, 0, "", "s", 600.0, others=0.02)}
     assert "other work used 40% of the cores" in markdown(PROJECTS[:1], busy, tmp_path)
     assert "other work" not in markdown(PROJECTS[:1], quiet, tmp_path)
+
+
+def test_a_failed_rows_detail_keeps_cargos_error_line() -> None:
+    # The end of `run --project cryptography==51.0.1`'s output here (2026-12-07).
+    output = (
+        "pyo3-harness: --project /c/cryptography-51.0.1: cargo metadata could not resolve /c/Cargo.toml:\n"
+        'error: failed to select a version for the requirement `asn1 = "^0.25.0"` (locked to 0.25.1)\n'
+        "candidate versions found which didn't match: 0.24.1, 0.24.0, 0.23.1, ...\n"
+        "location searched: crates.io index\n"
+        "required by package `cryptography-rust v0.51.1 (/c/cryptography-51.0.1/src/rust)`\n"
+    )
+    said = last_words(output)
+    assert said.startswith('error: failed to select a version for the requirement `asn1 = "^0.25.0"`'), said
+    assert last_words("a\nb\nc\nd\n") == "b / c / d"
