@@ -101,11 +101,16 @@ def _aggregate(all_measured: Sequence[Measured]) -> Bullets:
         if kept is not None:
             items.append(plain(f"{label}: the patch set saves {kept.text()} measured both ways."))
     broken = [f"{m.project.spec} ({'; '.join(m.broken())})" for m in all_measured if m.broken()]
-    items.append(
-        (Span("Broken by the patch set: " + "; ".join(broken), "failed"),)
-        if broken
-        else plain("Broken by the patch set: none of the projects measured with it.")
-    )
+    with_patch = sum(bool(m.cells(PATCHED)) for m in all_measured)
+    if broken:
+        items.append((Span("Broken by the patch set: " + "; ".join(broken), "failed"),))
+    else:
+        said = (
+            f"none of the {with_patch} projects measured with it"
+            if with_patch
+            else "no project measured with it yet"
+        )
+        items.append(plain(f"Broken by the patch set: {said}."))
     return Bullets(tuple(items))
 
 
