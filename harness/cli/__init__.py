@@ -44,7 +44,7 @@ def utf8_streams(streams: Iterable[TextIO], platform: str = sys.platform) -> Non
 def _check_directories(args: argparse.Namespace) -> None:
     """--out, --cache-dir and --work-dir must be directories the harness can write (or create),
     found out before any work starts."""
-    for attr in ("out", "cache_dir", "work_dir"):
+    for attr in ("out", "cache_dir", "work_dir", "seed_dir"):
         path = getattr(args, attr, None)
         if path is None:
             continue
@@ -103,7 +103,8 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
         settings = Settings(Path("results"), cache, None, args.python, args.refresh, switches)
         return commands.prepare(selection, settings, pins)
     series = args.pyo3_series.resolve() if args.pyo3_series else None
-    settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, switches, series)
+    seeds = args.seed_dir.resolve() if args.seed_dir else None
+    settings = Settings(args.out, cache, args.work_dir, args.python, args.refresh, switches, series, seeds)
     return commands.run(selection, settings, pins, command, default_scenarios=not args.scenario)
 
 

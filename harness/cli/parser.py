@@ -185,6 +185,14 @@ def _run_parser(sub: Subparsers[_Parser]) -> None:
     run.add_argument(
         "--work-dir", type=Path, help="where cells' work copies and target dirs go (default: <cache>/work)"
     )
+    run.add_argument(
+        "--seed-dir",
+        type=Path,
+        metavar="DIR",
+        help="start each cold build from the third-party crates an earlier cold build of the same lock "
+        "file compiled, kept in DIR (pyo3's crates and the project's still compile; the build is "
+        "recorded as seeded, no longer cold)",
+    )
     run.add_argument("--refresh", action="store_true", help="recreate installed environments and downloads")
     _switch_python(run)
     run.add_argument(

@@ -105,6 +105,9 @@ class BuildRecord:
     # What the pyo3 chain in this build's target dir was compiled for, from cargo's records
     # (harness.measure.compiled_for); None: no target dir, no pyo3-ffi build, or not recorded.
     compiled_for: dict[str, str] | None = None
+    # A cold build that started from a seed (run --seed-dir): the seed's key; its target dir held
+    # the third-party crates an earlier cold build of the same lock file compiled.
+    seeded_from: str | None = None
 
     @property
     def wheel_ok(self) -> bool:
@@ -239,6 +242,8 @@ class RunResult:
                 record["ok"] = build.ok  # for readers of files from before the status
                 if build.compiled_for is None:
                     del record["compiled_for"]  # as files from before it was recorded read
+                if build.seeded_from is None:
+                    del record["seeded_from"]
                 if record["wheel"] is not None and record["wheel"]["built_with"] is None:
                     del record["wheel"]["built_with"]
             found.append(raw)

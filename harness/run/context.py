@@ -54,6 +54,7 @@ class Context:
     switch_python: tuple[str, ...] = ()
     pyo3_series: Path | None = None  # --pyo3-series: applied instead of patches/pyo3/<version>/
     python: str | None = None  # --python, when not the interpreter running the harness
+    seed_dir: Path | None = None  # --seed-dir: where cold builds' seeds are kept (workbench/seed.py)
     timer: Timer = field(default_factory=Timer)
     runner: Runner = run  # every build and product check starts its processes through it
     _pyo3: dict[tuple[str, bool], Pyo3] = field(default_factory=dict)
@@ -103,6 +104,8 @@ class Context:
         """The flags of this run that shaped ``cell``, for its reproduce command: the interpreter
         given, the pyo3 series given, and the second interpreters it switched to (once found)."""
         flags = ["--python", self.python] if self.python else []
+        if self.seed_dir:
+            flags += ["--seed-dir", str(self.seed_dir)]
         if self.pyo3_series and cell.strategy.base_support:
             flags += ["--pyo3-series", str(self.pyo3_series)]
         if any(s.needs_second_python for s in cell.scenarios):

@@ -7,6 +7,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import HarnessError, NoSpace, is_no_space, says_no_space
@@ -37,6 +38,7 @@ from harness.run.products import (
     spell_base,
 )
 from harness.run.selection import Cell
+from harness.workbench import seed as seeds
 from harness.workbench.ci_cache import as_ci_job
 from harness.workbench.project import build_requirements, project_name
 from harness.workbench.pyo3_config import stale_evidence
@@ -98,6 +100,7 @@ def build_plan(cr: CellRun, scenario: Scenario, installed: Installed, attempt: i
         context=context,
         base=base,
         second=second,
+        seeds=cr.ctx.seed_dir is not None,
     )
 
 
@@ -159,6 +162,7 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
     shutil.rmtree(built.outdir, ignore_errors=True)
     built.outdir.mkdir(parents=True)
     source = _prepare(cr, built, installed)
+    seed = _seed(cr, built)
     with _requirements(cr, built, installed) as wheelhouse:
         paths = BuildPaths(source, built.outdir, wheelhouse, cr.ctx.cache.uv_cache, built.target_env)
         invocation = installed.frontend.invocation(installed, paths, built.options)
@@ -185,7 +189,11 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
         python_version=installed.interpreter.version,
         attempt=built.attempt,
         cargo_seconds=cargo_seconds(done.output),
+        seeded_from=seed.key if seed and seed.restored else None,
     )
+    if seed and not seed.restored and record.ok:
+        with cr.ctx.timer.timing("setup"):
+            seeds.store(seed.where, seed.key, built.cargo_target)
     if built.stale_evidence and record.ok:
         _stale_evidence(cr, record, built)
     if after is not None and record.ok:
@@ -196,6 +204,26 @@ def measured_build(cr: CellRun, built: BuildPlan, installed: Installed) -> Build
     else:
         check_built_wheel(cr, record, built, done.output)
     return record
+
+
+@dataclass(frozen=True)
+class _Seed:
+    where: Path
+    key: str
+    restored: bool  # the build starts from it; else it is stored once the build succeeds
+
+
+def _seed(cr: CellRun, built: BuildPlan) -> _Seed | None:
+    """The plan's "seed-target" step, once the target dir is wiped: the seed restored, or to be
+    stored after the build (none for a project without a lock file)."""
+    if "seed-target" not in built.steps or cr.ctx.seed_dir is None:
+        return None
+    key = seeds.seed_key(cr.src, compile_settings(cr.ctx.base_env))
+    if key is None:
+        return None
+    with cr.ctx.timer.timing("setup"):
+        restored = seeds.restore(cr.ctx.seed_dir, key, built.cargo_target)
+    return _Seed(cr.ctx.seed_dir, key, restored)
 
 
 def _stale_evidence(cr: CellRun, record: BuildRecord, built: BuildPlan) -> None:

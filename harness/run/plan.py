@@ -21,6 +21,7 @@ from harness.workbench.strategies import Strategy, StrategyContext
 # What runs before the build, in this order.
 Step = Literal[
     "wipe-target",
+    "seed-target",
     "edit-source",
     "ci-restore",
     "bump-requirement",
@@ -96,8 +97,11 @@ def plan(
     context: StrategyContext,
     base: Interpreter,
     second: Interpreter | None = None,
+    seeds: bool = False,
 ) -> BuildPlan:
-    """The build ``scenario`` makes of a cell, without running anything."""
+    """The build ``scenario`` makes of a cell, without running anything; with ``seeds`` (``run
+    --seed-dir``) a cold build of a target dir of its own starts from a seed
+    (``workbench/seed.py``)."""
     own_target = layout.crate_root / "target"
     strategy_target = strategy.target_dir(context)
     if scenario.sdist:
@@ -128,7 +132,13 @@ def plan(
         manifest=layout.crate_root / "Cargo.toml",
         options=replace(strategy.options(context), sdist=scenario.sdist),
         env=env,
-        steps=_steps(scenario, source, spelled=spelled is not None, target_env=target_env is not None),
+        steps=_steps(
+            scenario,
+            source,
+            spelled=spelled is not None,
+            target_env=target_env is not None,
+            seeded=seeds and target is not None,
+        ),
         outdir=layout.workdir / "dist",
         target_env=target_env,
         check="installed" if frontend.installs else "wheel",
@@ -140,10 +150,13 @@ def plan(
     )
 
 
-def _steps(scenario: Scenario, source: SourceForm, *, spelled: bool, target_env: bool) -> tuple[Step, ...]:
+def _steps(
+    scenario: Scenario, source: SourceForm, *, spelled: bool, target_env: bool, seeded: bool
+) -> tuple[Step, ...]:
     """What runs before the build, in the order of ``Step``."""
     wanted: dict[Step, bool] = {
         "wipe-target": scenario.wipes_target,
+        "seed-target": scenario.wipes_target and seeded,
         "edit-source": scenario.edits_source,
         "ci-restore": scenario.ci_restore,
         "bump-requirement": scenario.bumps_requirement,

@@ -44,6 +44,7 @@ class Settings:
     refresh: bool
     switch_python: tuple[str, ...] = ()
     pyo3_series: Path | None = None
+    seed_dir: Path | None = None  # --seed-dir
 
 
 def _now() -> str:
@@ -121,6 +122,7 @@ def _context(
         work,
         switch_python=settings.switch_python,
         pyo3_series=settings.pyo3_series,
+        seed_dir=settings.seed_dir,
         # Not the interpreter running the harness: every cell's reproduce command must say so.
         python=None if settings.python == sys.executable else settings.python,
         timer=timer,

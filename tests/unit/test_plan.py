@@ -17,7 +17,9 @@ LAYOUT = Layout(workdir=Path("/w/cell"), src=Path("/w/cell/src"), crate_root=Pat
 CONTEXT = StrategyContext(frontend_python=FRONTEND_PYTHON, workdir=LAYOUT.workdir)
 
 
-def planned(scenario: str, frontend: str = "build", strategy: str = "stock", attempt: int = 0) -> BuildPlan:
+def planned(
+    scenario: str, frontend: str = "build", strategy: str = "stock", attempt: int = 0, seeds: bool = False
+) -> BuildPlan:
     return plan(
         SCENARIOS[scenario],
         attempt,
@@ -27,7 +29,14 @@ def planned(scenario: str, frontend: str = "build", strategy: str = "stock", att
         context=CONTEXT,
         base=SECOND if SCENARIOS[scenario].switch_python else FRONTEND_PYTHON,
         second=SECOND if SCENARIOS[scenario].needs_second_python else None,
+        seeds=seeds,
     )
+
+
+def test_with_seeds_only_a_cold_build_of_a_target_dir_of_its_own_starts_from_one() -> None:
+    assert planned("cold", seeds=True).steps == ("wipe-target", "seed-target")
+    assert planned("warm", seeds=True).steps == planned("warm").steps == ()
+    assert "seed-target" not in planned("sdist-cold", frontend="build", seeds=True).steps
 
 
 def test_cold_empties_the_projects_target_dir_and_snapshots_it() -> None:
