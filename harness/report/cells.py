@@ -72,7 +72,12 @@ def seconds(cell: CellResult, scenario: Scenario) -> Content:
         # The first scenario has no crates column: its seconds cell says it failed.
         return failure(record) if scenario.columns == "seconds" else NOTHING
     text = stats.seconds_text().removesuffix(" wide spread")
-    return (Span(text), Span(" "), Span("wide spread", "warn")) if stats.wide else plain(text)
+    shown = (Span(text), Span(" "), Span("wide spread", "warn")) if stats.wide else plain(text)
+    if record.seeded_from:
+        # Not an empty target dir: the third-party crates came from a seed (run --seed-dir).
+        title = f"started from seed {record.seeded_from}: only pyo3's crates and the project's compiled"
+        return (*shown, Span(" seeded", "muted", title=title))
+    return shown
 
 
 def root_cause(cell: CellResult) -> Content:
@@ -163,6 +168,8 @@ def _build_item(build: BuildRecord) -> Item:
         sub.append((Span("wheel "), Span(wheel.file, "code"), Span(": "), verdict))
     if build.measured_from != FROM_FINGERPRINTS:
         sub.append(plain(f"measured from {build.measured_from}"))
+    if build.seeded_from:
+        sub.append(plain(f"started from seed {build.seeded_from} (run --seed-dir), not an empty target dir"))
     return Item((*head, *log, Span(")")), tuple(sub))
 
 
