@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.harness_run import SEEDS
 from tests.e2e.pool import Pool
 
 # The suite asserts which crates recompile and why, never how fast the compiled code runs:
@@ -32,6 +33,14 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Pool:
     base = tmp_path_factory.getbasetemp()
     # Under pytest-xdist each worker has its own basetemp; their parent is the session's.
     return Pool((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-runs")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def seeds(pool: Pool) -> Path:
+    """Every run's cold builds share the third-party crates (harness_run.run_harness): syn, libc
+    and the rest compile once per lock file in the session, not once per cell."""
+    os.environ[SEEDS] = str(pool.seeds)
+    return pool.seeds
 
 
 # `make test` hands whole modules to the two workers (--dist loadfile) in this order (with

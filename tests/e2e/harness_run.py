@@ -19,6 +19,8 @@ from harness.model.results import BuildRecord, CellResult, RunResult, schema_pro
 from harness.process import GUARD_NAME
 
 REPO = Path(__file__).resolve().parents[2]
+# The session's seed dir (run --seed-dir), shared by every worker; tests/e2e/conftest.py sets it.
+SEEDS = "PYO3_HARNESS_E2E_SEEDS"
 # Known-bad pyo3 series, applied with `run --pyo3-series` (tests/fixtures/known-bad/README.md).
 KNOWN_BAD = REPO / "tests" / "fixtures" / "known-bad"
 
@@ -103,9 +105,13 @@ def harness_command(*args: str, timeout: float = 900) -> subprocess.CompletedPro
     )
 
 
-def run_harness(args: list[str], base: Path, *, timeout: float = 2400) -> Run:
+def run_harness(args: list[str], base: Path, *, timeout: float = 2400, seeded: bool = True) -> Run:
+    """The run's cold builds start from the session's seeds (run --seed-dir: the third-party
+    crates compiled once per lock file), unless ``seeded`` is False: for tests of the cold build
+    itself or of the run's own arguments."""
     out = base / "out"
-    proc = start_harness(args, out, base / "work")
+    seeds = ["--seed-dir", os.environ[SEEDS]] if seeded and os.environ.get(SEEDS) else []
+    proc = start_harness([*args, *seeds], out, base / "work")
     output, _ = proc.communicate(timeout=timeout)
     # Kept beside the results, so a run shared between workers (tests/e2e/pool.py) reads the same.
     (base / "output.txt").write_text(output, encoding="utf-8")

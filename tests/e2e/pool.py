@@ -90,6 +90,11 @@ SHARED: dict[str, Shared] = {
 class Pool:
     root: Path  # shared by every worker of the session
 
+    @property
+    def seeds(self) -> Path:
+        """The session's seeds for cold builds (run --seed-dir), shared like the runs."""
+        return self.root / "seeds"
+
     def run(self, name: str) -> Run:
         shared = SHARED[name]
         base = self.root / name

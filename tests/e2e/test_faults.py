@@ -29,7 +29,7 @@ def test_failing_build_is_a_row_with_its_log_and_the_run_goes_on(tmp_path: Path)
     with (project / "src" / "lib.rs").open("a") as handle:
         handle.write("\nfn broken( {\n")
     args = ["--project", str(project), "--frontend", "uv,pip", "--strategy", "stock", "--scenario", "cold"]
-    run = run_harness(args, tmp_path)
+    run = run_harness(args, tmp_path, seeded=False)
 
     assert run.returncode == 1
     assert [c.frontend for c in run.result.cells] == ["uv", "pip"], "the second cell still ran"
@@ -101,7 +101,7 @@ def test_sigterm_keeps_finished_cells_and_the_same_run_again_builds_only_the_res
     proc, output, results = _stop_mid_build(tmp_path, lambda pid: os.kill(pid, signal.SIGTERM))
     _assert_kept(proc, output, results, signal.SIGTERM)
     kept = read_checked(results).cells[0]
-    again = run_harness(STOPPED, tmp_path)  # the same selection, --out and --work-dir
+    again = run_harness(STOPPED, tmp_path, seeded=False)  # the same selection, --out and --work-dir
     assert again.returncode == 0, again.output[-3000:]
     assert f"resuming the stopped run in {results}: 1 finished cell(s) kept" in again.output
     assert [c.strategy for c in again.result.cells] == ["exported", "stock"]
@@ -125,7 +125,7 @@ def test_sigkill_leaves_no_build_running_and_the_same_run_again_measures_every_c
     assert "has not finished" in (results.parent / "report.md").read_text()
     if when == "mid-build":
         return  # resuming reads only the results file, which is as the between-cells kill left it
-    again = run_harness(STOPPED, tmp_path)  # the same selection, --out and --work-dir
+    again = run_harness(STOPPED, tmp_path, seeded=False)  # the same selection, --out and --work-dir
     assert again.returncode == 0, again.output[-3000:]
     said = f"resuming the run that was killed (it recorded no end) in {results}: 1 finished cell(s) kept"
     assert said in again.output

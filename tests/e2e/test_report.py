@@ -23,7 +23,7 @@ ARGS = ["--frontend", "uv", "--strategy", "stock", "--sample", "pyo3-ext", "--sc
 
 @pytest.fixture(scope="module")
 def run(module_dir: Path) -> Run:
-    return run_harness([*ARGS, "--repeat", "2"], module_dir)
+    return run_harness([*ARGS, "--repeat", "2"], module_dir, seeded=False)  # its charts show the cold build
 
 
 @pytest.fixture(scope="module")
