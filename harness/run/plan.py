@@ -100,8 +100,8 @@ def plan(
     seeds: bool = False,
 ) -> BuildPlan:
     """The build ``scenario`` makes of a cell, without running anything; with ``seeds`` (``run
-    --seed-dir``) a cold build of a target dir of its own starts from a seed
-    (``workbench/seed.py``)."""
+    --seed-dir``) a wheel-building frontend's cold build of a target dir of its own starts from a
+    seed (``workbench/seed.py``)."""
     own_target = layout.crate_root / "target"
     strategy_target = strategy.target_dir(context)
     if scenario.sdist:
@@ -137,7 +137,9 @@ def plan(
             source,
             spelled=spelled is not None,
             target_env=target_env is not None,
-            seeded=seeds and target is not None,
+            # An installing frontend may key its own cache on files under target/ (uv sync's
+            # `**/*.rs` matches build-script output there): it gets an empty target dir, always.
+            seeded=seeds and target is not None and not frontend.installs,
         ),
         outdir=layout.workdir / "dist",
         target_env=target_env,

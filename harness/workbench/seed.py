@@ -7,7 +7,9 @@ DIR, less every unit of pyo3's own crates (``pyo3``, ``pyo3-*``: the ones whose 
 the interpreter), and later cold builds of the same lock file and compile settings start from
 that copy. cargo still decides what is fresh: pyo3's crates and the project's own (a new work copy
 is a new path, so new units) compile as in an empty target dir, and a crate whose inputs differ
-is rebuilt. The build is then no longer cold: its record says it was seeded.
+is rebuilt. The build is then no longer cold: its record says it was seeded. Only frontends that
+build a wheel get a seed: an installing one may key its own cache on files under target/ (uv sync
+does, with maturin's `**/*.rs`), and a seed would change what it decides (``run/plan.py``).
 """
 
 from __future__ import annotations
