@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from harness.cli import build_parser, main
+from harness.run.shard import parse_shard
+from harness.survey.listing import load_list
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "harness-matrix.yml"
@@ -224,3 +226,29 @@ def test_report_job_calls_report_on_every_shard() -> None:
     assert shlex.split(line) == ["pyo3-harness", "report", "shards/*/results.json", "--out", "merged"]
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     sub.choices["report"].parse_args(["shards/a/results.json", "shards/b/results.json", "--out", "merged"])
+
+
+SURVEY = REPO / ".github" / "workflows" / "survey.yml"
+
+
+def test_survey_workflow_passes_actionlint_and_its_commands_are_ones_the_cli_takes() -> None:
+    done = lint(SURVEY, cwd=REPO)
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
+    jobs = load(SURVEY)["jobs"]
+    run = next(
+        s["run"] for s in jobs["survey"]["steps"] if "pyo3-harness survey --shard" in s.get("name", "")
+    )
+    table = next(s["run"] for s in jobs["table"]["steps"] if "--table-only" in s.get("run", ""))
+    parser = build_parser()
+    env = {"SHARD": "3/8", "BUDGET": "60"}
+    for line in (commands(run, "pyo3-harness survey")[0], commands(table, "pyo3-harness survey")[0]):
+        words = [w for w in argv(line.split("||")[0], env) if w != '"${only[@]}"' and w != "${only[@]}"]
+        parsed = parser.parse_args(words[1:])
+        assert parsed.command == "survey" and str(parsed.out) in ("survey", "merged")
+    # The default split keeps every job within a hosted runner's 6 hours: at most 5 projects of
+    # the list, each within its 60-minute budget.
+    count = int(load(SURVEY)["on"]["workflow_dispatch"]["inputs"]["shards"]["default"])
+    projects = load_list()
+    sizes = [len(parse_shard(f"{i}/{count}").select(projects)) for i in range(1, count + 1)]
+    assert sum(sizes) == len(projects) and max(sizes) <= 5, sizes
+    assert jobs["survey"]["timeout-minutes"] <= 360
