@@ -80,7 +80,7 @@ def crates_by_cause(record: BuildRecord) -> dict[str, list[str]]:
     return found
 
 
-def _ticks(high: float, *, whole: bool) -> list[float]:
+def ticks(high: float, *, whole: bool) -> list[float]:
     """0 and a round step (1, 2 or 5 times a power of ten) up to ``high``, at most 6 ticks."""
     raw = high / 5
     power = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
@@ -91,25 +91,25 @@ def _ticks(high: float, *, whole: bool) -> list[float]:
     return [i * step for i in range(count + 1)]
 
 
-def _text(x: float, y: float, content: str, *, anchor: str = "start", cls: str = "") -> str:
+def svg_text(x: float, y: float, content: str, *, anchor: str = "start", cls: str = "") -> str:
     klass = f' class="{cls}"' if cls else ""
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{klass}>{escape(content)}</text>'
 
 
-def _rect(x: float, y: float, w: float, h: float, fill: str, title: str) -> str:
+def svg_rect(x: float, y: float, w: float, h: float, fill: str, title: str) -> str:
     return (
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0.0):.1f}" height="{h:.1f}" fill="{fill}">'
         f"<title>{escape(title)}</title></rect>"
     )
 
 
-def _axis(x0: float, y: float, width: float, high: float, label: str, *, whole: bool) -> list[str]:
+def svg_axis(x0: float, y: float, width: float, high: float, label: str, *, whole: bool) -> list[str]:
     parts = [f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x0 + width:.1f}" y2="{y:.1f}" class="axis"/>']
-    for tick in _ticks(high, whole=whole):
+    for tick in ticks(high, whole=whole):
         x = x0 + width * tick / high
         parts.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y + 4:.1f}" class="axis"/>')
-        parts.append(_text(x, y + 15, f"{tick:g}", anchor="middle", cls="tick"))
-    parts.append(_text(x0 + width / 2, y + 32, label, anchor="middle", cls="axis-label"))
+        parts.append(svg_text(x, y + 15, f"{tick:g}", anchor="middle", cls="tick"))
+    parts.append(svg_text(x0 + width / 2, y + 32, label, anchor="middle", cls="axis-label"))
     return parts
 
 
@@ -124,10 +124,10 @@ def _failed(record: BuildRecord | None, stats: ScenarioStats) -> str | None:
 def _seconds_row(stats: ScenarioStats, failure: str | None, x0: float, y: float, scale: float) -> list[str]:
     mid = y + _ROW_H / 2
     if stats.median is None or stats.low is None or stats.high is None:
-        return [_text(x0 + 4, mid + 4, failure or "–", cls="failed")]
+        return [svg_text(x0 + 4, mid + 4, failure or "–", cls="failed")]
     width = _PANEL_W * stats.median / scale
     title = f"{stats.scenario}: {stats.seconds_text()} s over {len(stats.seconds)} attempt(s)"
-    parts = [_rect(x0, y + 5, width, _ROW_H - 10, SECONDS_COLOUR, title)]
+    parts = [svg_rect(x0, y + 5, width, _ROW_H - 10, SECONDS_COLOUR, title)]
     if len(stats.seconds) > 1:
         lo, hi = x0 + _PANEL_W * stats.low / scale, x0 + _PANEL_W * stats.high / scale
         parts.append(f'<line x1="{lo:.1f}" y1="{mid:.1f}" x2="{hi:.1f}" y2="{mid:.1f}" class="whisker"/>')
@@ -137,10 +137,10 @@ def _seconds_row(stats: ScenarioStats, failure: str | None, x0: float, y: float,
             )
     label = stats.seconds_text().replace(" wide spread", "") + " s"
     end = x0 + _PANEL_W * max(stats.high, stats.median) / scale
-    parts.append(_text(end + 5, mid + 4, label, cls="value"))
+    parts.append(svg_text(end + 5, mid + 4, label, cls="value"))
     notes = [n for n in ("wide spread" if stats.wide else "", failure or "") if n]
     if notes:
-        parts.append(_text(end + 5, mid + 15, "; ".join(notes), cls="warn" if not failure else "failed"))
+        parts.append(svg_text(end + 5, mid + 15, "; ".join(notes), cls="warn" if not failure else "failed"))
     return parts
 
 
@@ -150,33 +150,33 @@ def _crates_row(
     mid = y + _ROW_H / 2
     record = cell.build(stats.scenario)
     if record is None or not record.ok:
-        return [_text(x0 + 4, mid + 4, failure or "–", cls="failed")]
+        return [svg_text(x0 + 4, mid + 4, failure or "–", cls="failed")]
     if not measures_churn(stats.scenario):
-        return [_text(x0 + 4, mid + 4, f"{len(record.rebuilt)}: everything (not drawn)", cls="muted")]
+        return [svg_text(x0 + 4, mid + 4, f"{len(record.rebuilt)}: everything (not drawn)", cls="muted")]
     parts, x = [], x0
     for kind, crates in crates_by_cause(record).items():
         if crates:
             width = _PANEL_W * len(crates) / scale
             title = f"{stats.scenario}: {len(crates)} crate(s) by {kind}: {', '.join(crates)}"
-            parts.append(_rect(x, y + 5, width, _ROW_H - 10, CAUSE_COLOURS[kind], title))
+            parts.append(svg_rect(x, y + 5, width, _ROW_H - 10, CAUSE_COLOURS[kind], title))
             x += width
     label = str(len(record.rebuilt)) if record.rebuilt else "0: nothing recompiled"
     if stats.unstable_units:
         label += f" (unstable: {', '.join(map(str, stats.units))})"
-    parts.append(_text(x + 5, mid + 4, label, cls="warn" if stats.unstable_units else "value"))
+    parts.append(svg_text(x + 5, mid + 4, label, cls="warn" if stats.unstable_units else "value"))
     return parts
 
 
 def _legend(y: float) -> list[str]:
     parts, x = [], float(_LABEL_W)
-    parts.append(_rect(x, y - 9, 12, 10, SECONDS_COLOUR, "wall seconds"))
-    parts.append(_text(x + 16, y, "wall seconds (bar: median; whisker: min–max)"))
+    parts.append(svg_rect(x, y - 9, 12, 10, SECONDS_COLOUR, "wall seconds"))
+    parts.append(svg_text(x + 16, y, "wall seconds (bar: median; whisker: min–max)"))
     y += _LEGEND_ROW
     for index, (kind, colour) in enumerate(CAUSE_COLOURS.items()):
         column, row = index % 3, index // 3
         cx, cy = x + column * 270, y + row * _LEGEND_ROW
-        parts.append(_rect(cx, cy - 9, 12, 10, colour, CAUSE_LABELS[kind]))
-        parts.append(_text(cx + 16, cy, CAUSE_LABELS[kind]))
+        parts.append(svg_rect(cx, cy - 9, 12, 10, colour, CAUSE_LABELS[kind]))
+        parts.append(svg_text(cx + 16, cy, CAUSE_LABELS[kind]))
     return parts
 
 
@@ -190,11 +190,11 @@ def cell_chart(cell: CellResult, shared: Scales) -> str:
     parts = [
         f'<svg class="chart" width="{_WIDTH}" height="{height}" viewBox="0 0 {_WIDTH} {height}" '
         f'role="img" aria-label="{escape(cell.id)}: seconds and crates recompiled per scenario">',
-        _text(left, 16, "Wall seconds per scenario", cls="panel-title"),
-        _text(right, 16, "Crates recompiled, by root cause", cls="panel-title"),
+        svg_text(left, 16, "Wall seconds per scenario", cls="panel-title"),
+        svg_text(right, 16, "Crates recompiled, by root cause", cls="panel-title"),
     ]
     if cell.error:
-        parts.append(_text(left, _TOP + 16, f"cell failed: {cell.error.splitlines()[0]}", cls="failed"))
+        parts.append(svg_text(left, _TOP + 16, f"cell failed: {cell.error.splitlines()[0]}", cls="failed"))
     for index, scenario in enumerate(scenarios):
         stats = scenario_stats(cell, scenario)
         if stats is None:
@@ -202,11 +202,13 @@ def cell_chart(cell: CellResult, shared: Scales) -> str:
         failure = _failed(cell.build(scenario), stats)
         y = _TOP + index * _ROW_H
         for x in (left, right):
-            parts.append(_text(x - 6, y + _ROW_H / 2 + 4, scenario, anchor="end", cls="row-label"))
+            parts.append(svg_text(x - 6, y + _ROW_H / 2 + 4, scenario, anchor="end", cls="row-label"))
         parts += _seconds_row(stats, failure, left, y, shared.seconds)
         parts += _crates_row(cell, stats, failure, right, y, shared.crates)
-    parts += _axis(left, axis_y, _PANEL_W, shared.seconds, "seconds (wall time of the frontend)", whole=False)
-    parts += _axis(
+    parts += svg_axis(
+        left, axis_y, _PANEL_W, shared.seconds, "seconds (wall time of the frontend)", whole=False
+    )
+    parts += svg_axis(
         right, axis_y, _PANEL_W, shared.crates, f"crates recompiled (not {FIRST.name})", whole=True
     )
     parts += _legend(axis_y + _AXIS_H + 6)

@@ -46,13 +46,25 @@ class Charts:
 
 
 @dataclass(frozen=True)
+class Bars:
+    """Grouped horizontal bars on one scale, one group per row (a project), one bar per series
+    (stock, the patch set). Markdown, which cannot draw them, names the page that does; the
+    numbers are in a table beside them."""
+
+    title: str
+    unit: str  # of the values, for the axis: "s"
+    series: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[float | None, ...]], ...]  # label, one value per series (None: none)
+
+
+@dataclass(frozen=True)
 class Details:
     """Every cell with its facts, checks and builds."""
 
     cells: tuple[CellDetail, ...]
 
 
-Block = Prose | Bullets | Table | Swatches | Charts | Details
+Block = Prose | Bullets | Table | Swatches | Charts | Bars | Details
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from html import escape
 
 from harness.model.results import RunResult
+from harness.report import bars
 from harness.report.cells import CellDetail
 from harness.report.charts import CAUSE_COLOURS, CAUSE_LABELS, SECONDS_COLOUR, cell_chart, scales
 from harness.report.compare import Comparison
 from harness.report.compose import compose
-from harness.report.document import Block, Bullets, Charts, Details, Document, Prose, Section, Swatches
+from harness.report.document import Bars, Block, Bullets, Charts, Details, Document, Prose, Section, Swatches
 from harness.report.rows import Content, Span, Table
 
 # The overview's squares: background and text colour per style, light to dark with the count.
@@ -155,6 +156,8 @@ def _block(block: Block) -> str:
         return "<p>" + " &nbsp; ".join(keys) + "</p>"
     if isinstance(block, Charts):
         return _charts(block)
+    if isinstance(block, Bars):
+        return bars.svg(block)
     assert isinstance(block, Details)
     return "\n".join(_cell_detail(c) for c in block.cells)
 

@@ -11,7 +11,7 @@ from harness.model.results import RunResult
 from harness.report.cells import CellDetail, cells_table
 from harness.report.compare import Comparison
 from harness.report.compose import compose
-from harness.report.document import Block, Bullets, Charts, Details, Document, Prose, Section, Swatches
+from harness.report.document import Bars, Block, Bullets, Charts, Details, Document, Prose, Section, Swatches
 from harness.report.rows import STRONG, Content, Span, Table
 
 
@@ -91,6 +91,8 @@ def _block(block: Block) -> str | None:
         return "\n".join(f"- {content(item)}" for item in block.items)
     if isinstance(block, Charts):
         return f"report.html draws a chart for each of the {len(block.cells)} cell(s). " + content(block.note)
+    if isinstance(block, Bars):
+        return f"The HTML page draws this as a chart: {escape(block.title)}."
     if isinstance(block, Details):
         builds = sum(len(c.builds) for c in block.cells)
         summary = f"<details><summary>{len(block.cells)} cell(s), {builds} build(s)</summary>"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.report.cells import root_cause
-from harness.report.document import Bullets, Document, Prose, Section
+from harness.report.document import Bars, Bullets, Document, Prose, Section
 from harness.report.rows import NOTHING, Content, Row, Span, Style, Table, marked, plain
 from harness.survey.figures import CI, PATCHED, STOCK, WARM, Cost, Measured, churning, saved, total
 from harness.survey.runner import Row as SurveyRow
@@ -114,6 +114,25 @@ def _aggregate(all_measured: Sequence[Measured]) -> Bullets:
     return Bullets(tuple(items))
 
 
+def _bars(all_measured: Sequence[Measured], scenario: str, title: str) -> Bars:
+    rows = []
+    for m in all_measured:
+        costs = (m.cost(STOCK, scenario), m.cost(PATCHED, scenario))
+        seconds = tuple(c.seconds if c is not None else None for c in costs)
+        if any(v is not None for v in seconds):
+            rows.append((m.project.spec, seconds))
+    return Bars(title, "cargo seconds", ("stock", "patch set"), tuple(rows))
+
+
+def _charts(all_measured: Sequence[Measured]) -> Section:
+    """Where a reader would rather look than read: each project's rebuild, stock beside patched."""
+    blocks = (
+        _bars(all_measured, WARM, "A warm rebuild (nothing changed): cargo seconds, median over frontends"),
+        _bars(all_measured, CI, "A CI job (ci-restore): cargo seconds, median over frontends"),
+    )
+    return Section("charts", plain("Stock beside the patch set"), blocks)
+
+
 def _provenance(all_measured: Sequence[Measured], command: str) -> Section:
     results = [m.result for m in all_measured if m.result is not None]
     blocks: list[Prose] = [Prose((Span("Made with "), Span(command, "code"), Span(".")))]
@@ -146,6 +165,7 @@ def document(all_measured: Sequence[Measured], command: str) -> Document:
         (lead,),
         (
             Section("aggregate", plain("The answer"), (_aggregate(all_measured),)),
+            _charts(all_measured),
             Section("projects", plain("Every listed project"), (table,)),
             _provenance(all_measured, command),
         ),
