@@ -24,6 +24,7 @@ from harness.files import digest, write_atomic
 from harness.install.patches import patches_root, release_line
 from harness.measure import sharing
 from harness.process import Runner
+from harness.survey.crosscheck import VERBOSE, cross_check
 from harness.survey.listing import SurveyProject
 
 Status = Literal["measured", "failed", "over-budget"]
@@ -64,6 +65,7 @@ class Row:
     # The share of the machine's cores other work used meanwhile (None: not known): seconds
     # measured beside other work are longer than the project's own.
     others: float | None = None
+    cargo: str = ""  # cargo's own account of the rebuilds beside ours (survey/crosscheck.py)
 
 
 def series_lines(root: Path | None = None) -> frozenset[str]:
@@ -149,7 +151,8 @@ def measure(
     where.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "harness", "run", *options.run_args(project, strategies)]
     before = sharing.mark()
-    done = runner(argv, cwd=where, env=env, log=where / "survey.log", check=False, timeout=options.budget)
+    verbose = {**env, **VERBOSE}
+    done = runner(argv, cwd=where, env=verbose, log=where / "survey.log", check=False, timeout=options.budget)
     # The work copies and their target dirs (gigabytes for a large project); the results, logs
     # and reports are in out/.
     shutil.rmtree(where / "work", ignore_errors=True)
@@ -162,7 +165,10 @@ def measure(
     detail = "; ".join(d for d in (detail, left_out) if d)
     others = sharing.others_share(before, sharing.mark(), done.seconds)
     seconds = round(done.seconds, 1)
-    row = Row(project.spec, status, seconds, done.returncode, detail, stamp_now, options.budget, others)
+    cargo = cross_check(where / "out" / "results.json")
+    row = Row(
+        project.spec, status, seconds, done.returncode, detail, stamp_now, options.budget, others, cargo
+    )
     write_atomic(row_path(options.out, project), json.dumps(asdict(row), indent=1) + "\n")
     return row
 

@@ -24,6 +24,7 @@ HEAD = (
     "stock CI job",
     "patch set CI job",
     "Root cause (stock warm)",
+    "cargo -v agrees",
     "Broken by the patch set",
 )
 # Above this share of the cores taken by other work, a row's seconds say so.
@@ -51,6 +52,12 @@ def _root(m: Measured) -> Content:
     return next((c for c in causes if c != NOTHING), NOTHING)
 
 
+def _cargo(row: SurveyRow | None) -> Content:
+    if row is None or not row.cargo:
+        return NOTHING
+    return (Span(row.cargo, "failed" if row.cargo.startswith("differs") else "ok"),)
+
+
 def project_row(m: Measured) -> Row:
     p = m.project
     broken = m.broken()
@@ -69,6 +76,7 @@ def project_row(m: Measured) -> Row:
             _cost(m.cost(STOCK, CI)),
             _cost(m.cost(PATCHED, CI)),
             _root(m) if m.result else NOTHING,
+            _cargo(m.row),
             verdict if m.cells(PATCHED) else NOTHING,
         )
     )
