@@ -100,8 +100,7 @@ def plan(
     seeds: bool = False,
 ) -> BuildPlan:
     """The build ``scenario`` makes of a cell, without running anything; with ``seeds`` (``run
-    --seed-dir``) a wheel-building frontend's cold build of a target dir of its own starts from a
-    seed (``workbench/seed.py``)."""
+    --seed-dir``) a wheel-building frontend's cold build starts from a seed (workbench/seed.py)."""
     own_target = layout.crate_root / "target"
     strategy_target = strategy.target_dir(context)
     if scenario.sdist:
@@ -117,6 +116,9 @@ def plan(
         if second is None:
             raise ValueError(f"{scenario.name} needs the second interpreter")
         env, target_python = {**env, **_built_for(second, context)}, second
+    # An installing frontend may key its own cache on files under target/ (uv sync's `**/*.rs`
+    # matches build-script output there): it gets an empty target dir, always.
+    seeded = seeds and target is not None and not frontend.installs
     if scenario.base_spelling is not None:
         named = str(spelled) if spelled else Path(context.frontend_python.base_executable).name
         env = {**env, "PYO3_BASE_PYTHON": named}
@@ -133,13 +135,7 @@ def plan(
         options=replace(strategy.options(context), sdist=scenario.sdist),
         env=env,
         steps=_steps(
-            scenario,
-            source,
-            spelled=spelled is not None,
-            target_env=target_env is not None,
-            # An installing frontend may key its own cache on files under target/ (uv sync's
-            # `**/*.rs` matches build-script output there): it gets an empty target dir, always.
-            seeded=seeds and target is not None and not frontend.installs,
+            scenario, source, spelled=spelled is not None, target_env=target_env is not None, seeded=seeded
         ),
         outdir=layout.workdir / "dist",
         target_env=target_env,
