@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from harness.measure.cargo_account import check, dirty
+from harness.model.causes import Cause
 from harness.model.results import RunResult
 from harness.survey.crosscheck import cross_check
 
@@ -66,3 +67,11 @@ def test_a_surveyed_projects_rebuilds_are_checked_against_cargos_account(tmp_pat
     said = cross_check(recorded_run(tmp_path, logs))
     assert said.startswith("differs: uv/stock warm: cargo rebuilt ['pyo3-ext', 'pyo3-ffi']"), said
     assert cross_check(tmp_path / "absent.json") == ""
+
+
+def test_a_unit_with_no_earlier_record_has_no_dirty_line_and_is_not_counted() -> None:
+    # ci-restore: rust-cache prunes the project's own units, so they compile as new ones.
+    record, log = warm("build")
+    new = Cause(unit="pyo3-ext2", unit_kind="lib", kind="new")
+    found = check(replace(record, rebuilt=[*record.rebuilt, "pyo3-ext2"], causes=[*record.causes, new]), log)
+    assert found.agrees is True, found.detail
