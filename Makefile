@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Extra arguments for `make report`, e.g. ARGS="--frontend uv --sample cffi-style".
 ARGS ?=
 
-.PHONY: report test unit lint
+.PHONY: report test unit lint patches-check
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ test: $(VENV)/.installed
 	@# cache on the first run (5-6 min; seconds after): its module's arguments.
 	$(BIN)/pyo3-harness prepare --frontend build --strategy stock --sample pyo3-ext --pyo3 0.28.3 \
 	  --scenario warm,switch-python --switch-python 3.13t
-	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder tests/e2e; rc=$$?; \
+	@# --durations: every run says where its minutes went (docs/ci.md keeps the record).
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25 tests/e2e; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo 'pytest collected no end-to-end tests' >&2; exit 1; fi; exit $$rc
+
+# Every series' upstream suite, pristine and patched (the e2e suite runs one series of each
+# kind; .github/workflows/patches.yml runs this per tool). About 40 minutes here, uv's most of it.
+patches-check: $(VENV)/.installed
+	$(BIN)/pyo3-harness patches check --upstream-tests --out results
 
 unit: $(VENV)/.installed
 	$(BIN)/pytest tests/unit

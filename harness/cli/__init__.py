@@ -92,7 +92,7 @@ def _dispatch(args: argparse.Namespace, pins: Pins, command: list[str]) -> int:
     if args.command == "doctor":
         return commands.doctor(cache, args.python, args.project, args.out)
     if args.command == "patches":
-        tools = choose(split_values(args.tool), patch_check.patched_tools(), "tool")
+        tools = choose(split_values(args.tool), patch_check.selectable(), "tool or series")
         return commands.patches(tools, cache, pins, args.python, args.upstream_tests, args.out)
     if args.command == "survey":
         return survey_command.main(args, cache)

@@ -329,6 +329,16 @@ def all_series() -> list[tuple[str, str]]:
     return [(tool, version) for tool in patched_tools() for version in available(tool)]
 
 
+def selectable() -> tuple[str, ...]:
+    """What ``patches check --tool`` takes: a tool (all its series) or one series, TOOL/VERSION."""
+    return (*patched_tools(), *(f"{tool}/{version}" for tool, version in all_series()))
+
+
+def chosen_series(selected: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The series ``selected`` names, as tools or TOOL/VERSION, in the order of ``all_series``."""
+    return [(t, v) for t, v in all_series() if t in selected or f"{t}/{v}" in selected]
+
+
 def check_all(
     cache: Cache,
     pins: Pins,
@@ -339,13 +349,12 @@ def check_all(
     upstream_tests: bool,
     logs: Path,
 ) -> list[Check]:
-    """Every series of the selected tools, one after another, with a line on stderr as each starts."""
+    """Every selected series (``selected`` holds tools and TOOL/VERSION names), one after another,
+    with a line on stderr as each starts."""
     interpreter = probe(python, env)
     helper = ensure_tools(cache, pins, interpreter=interpreter, env=env, refresh=False)
     checks = []
-    for tool, version in all_series():
-        if tool not in selected:
-            continue
+    for tool, version in chosen_series(selected):
         print(f"checking patches/{tool}/{version} ...", file=sys.stderr, flush=True)
         checks.append(
             check_series(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from harness.cli import main
-from harness.install.patch_check import patched_tools
+from harness.install.patch_check import selectable
 from harness.pins import DEFAULT_PINS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -223,7 +223,12 @@ INPUT_CASES: list[tuple[list[str], dict[str, bytes], str]] = [
     (
         ["patches", "check", "--tool", "cargo"],
         {},
-        f"unknown tool 'cargo'; accepted: {', '.join(patched_tools())}\n",
+        f"unknown tool or series 'cargo'; accepted: {', '.join(selectable())}\n",
+    ),
+    (
+        ["patches", "check", "--tool", "pyo3/0.1.0"],
+        {},
+        f"unknown tool or series 'pyo3/0.1.0'; accepted: {', '.join(selectable())}\n",
     ),
 ]
 

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from harness.cli import build_parser, main
+from harness.install.patch_check import patched_tools
 from harness.run.shard import parse_shard
 from harness.survey.listing import load_list
 
@@ -252,3 +253,22 @@ def test_survey_workflow_passes_actionlint_and_its_commands_are_ones_the_cli_tak
     sizes = [len(parse_shard(f"{i}/{count}").select(projects)) for i in range(1, count + 1)]
     assert sum(sizes) == len(projects) and max(sizes) <= 5, sizes
     assert jobs["survey"]["timeout-minutes"] <= 360
+
+
+PATCHES = REPO / ".github" / "workflows" / "patches.yml"
+
+
+def test_patches_workflow_checks_every_tool_with_a_command_the_cli_takes() -> None:
+    """The e2e suite checks one series of each kind; this workflow must check them all."""
+    done = lint(PATCHES, cwd=REPO)
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
+    job = load(PATCHES)["jobs"]["check"]
+    tools = job["strategy"]["matrix"]["tool"]
+    assert sorted(tools) == sorted(patched_tools())
+    step = next(s["run"] for s in job["steps"] if "patches check" in s.get("run", ""))
+    parser = build_parser()
+    for tool in tools:
+        words = argv(commands(step, "pyo3-harness patches")[0], {"TOOL": tool})
+        parsed = parser.parse_args(words[1:])
+        assert (parsed.command, parsed.action, parsed.tool) == ("patches", "check", [tool])
+        assert parsed.upstream_tests

@@ -152,6 +152,15 @@ def test_the_tools_are_the_series_on_disk(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr("harness.install.patches.patches_root", lambda: root)
     assert patch_check.patched_tools() == ("pip", "uv", "aardvark", "zlib-rs")
     assert ("zlib-rs", "1.0") in patch_check.all_series()
+    # A single series is selectable too (`--tool zlib-rs/1.0`).
+    assert patch_check.chosen_series(("zlib-rs/1.0", "pip")) == [("pip", "1.0"), ("zlib-rs", "1.0")]
+    assert patch_check.selectable() == (
+        "pip",
+        "uv",
+        "aardvark",
+        "zlib-rs",
+        *(f"{t}/1.0" for t in ("pip", "uv", "aardvark", "zlib-rs")),
+    )
 
 
 def test_every_cell_of_the_patches_table_is_escaped() -> None:
