@@ -4,9 +4,8 @@ pristine tree's counts beside the patched ones.
 One series of each way an upstream suite is run here: pip's (a test overlay vendored from its
 repository, a setup step, pytest), setuptools-rust's (its sdist's own tests, pytest) and pyo3's
 (cargo test in the crate from crates.io). Every series' suite, pristine and patched, runs in
-`make patches-check` and in .github/workflows/patches.yml: build's alone takes 8 minutes of this
-suite's two cores, the six pyo3 lines another 6, and a series changes far more rarely than the
-harness (docs/ci.md)."""
+`make patches-check` and in .github/workflows/patches.yml: build's alone took 8 minutes of this
+suite's two cores, and a series changes far more rarely than the harness (docs/ci.md)."""
 
 import re
 import subprocess
