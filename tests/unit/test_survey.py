@@ -1,6 +1,7 @@
 """The survey: its list, which strategies each project gets, what a second survey keeps, and
 its table, fed with the curated list and a results file recorded from a real run."""
 
+import json
 import re
 import shutil
 import sys
@@ -170,3 +171,24 @@ def test_a_failed_rows_detail_keeps_cargos_error_line() -> None:
     said = last_words(output)
     assert said.startswith('error: failed to select a version for the requirement `asn1 = "^0.25.0"`'), said
     assert last_words("a\nb\nc\nd\n") == "b / c / d"
+
+
+def test_table_only_renders_the_committed_rows_of_real_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`survey --table-only` (the survey workflow's last job) over the rows kept in survey/,
+    recorded from real runs on this machine: no build, the same three files, exit 1 while a
+    listed project failed."""
+    from harness.cli import main
+
+    out = tmp_path / "survey"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "survey" / "projects", out / "projects")
+    assert main(["survey", "--table-only", "--out", str(out)]) == 1
+    text = (out / "survey.md").read_text(encoding="utf-8")
+    for spec in ("pydantic-core==2.50.5", "rpds-py==2026.9.1", "cryptography==51.0.1"):
+        assert spec in text and spec in (out / "survey.html").read_text(encoding="utf-8")
+    failed = next(line for line in text.splitlines() if "cryptography==51.0.1" in line)
+    assert "failed" in failed
+    rows = {r["project"]: r["status"] for r in json.loads((out / "survey.json").read_text())}
+    assert rows["pydantic-core==2.50.5"] == "measured" and rows["cryptography==51.0.1"] == "failed"
+    assert "survey.md" in capsys.readouterr().err
