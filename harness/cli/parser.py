@@ -267,8 +267,7 @@ def _patches_parser(sub: Subparsers[_Parser]) -> None:
     check.add_argument(
         "--tool",
         action="append",
-        help=f"only these tools ({listed}: those with patches/<tool>/) or series (TOOL/VERSION: "
-        "pyo3/0.30.1)",
+        help=f"only these tools ({listed}: those with patches/<tool>/) or series (TOOL/VERSION: pyo3/0.30.1)",
     )
     check.add_argument(
         "--upstream-tests", action="store_true", help="also run the upstream tests covering the patched code"
