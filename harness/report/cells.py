@@ -74,8 +74,8 @@ def seconds(cell: CellResult, scenario: Scenario) -> Content:
     text = stats.seconds_text().removesuffix(" wide spread")
     shown = (Span(text), Span(" "), Span("wide spread", "warn")) if stats.wide else plain(text)
     if record.seeded_from:
-        # Not an empty target dir: the third-party crates came from a seed (run --seed-dir).
-        title = f"started from seed {record.seeded_from}: only pyo3's crates and the project's compiled"
+        # Not an empty target dir: an earlier cold build's target dir (run --seed-dir).
+        title = f"started from seed {record.seeded_from}: cargo compiled what was not fresh in it"
         return (*shown, Span(" seeded", "muted", title=title))
     return shown
 

@@ -1,40 +1,33 @@
-"""Seeds for cold builds: the crates no interpreter can change, compiled once and reused.
+"""Seeds for cold builds: a target dir an earlier cold build of the same lock file left.
 
-A cell's first build starts from an empty target dir, so every cell compiles syn, libc and the
-other third-party crates again although nothing about them differs between cells. With
-``run --seed-dir DIR`` the first cold build of a lock file leaves a copy of its target dir in
-DIR, less every unit of pyo3's own crates (``pyo3``, ``pyo3-*``: the ones whose build depends on
-the interpreter), and later cold builds of the same lock file and compile settings start from
-that copy. cargo still decides what is fresh: pyo3's crates and the project's own (a new work copy
-is a new path, so new units) compile as in an empty target dir, and a crate whose inputs differ
-is rebuilt. The build is then no longer cold: its record says it was seeded. Only frontends that
-build a wheel get a seed: an installing one may key its own cache on files under target/ (uv sync
-does, with maturin's `**/*.rs`), and a seed would change what it decides (``run/plan.py``).
+A cell's first build starts from an empty target dir, so every cell compiles syn, libc, pyo3 and
+the other crates again although most of them do not differ between cells. With ``run
+--seed-dir DIR`` the first cold build of a lock file leaves a copy of its target dir in DIR, and
+later cold builds of the same lock file and compile settings start from that copy. cargo alone
+decides what of it is fresh, as in any target dir that outlives a build: a unit whose inputs
+differ (pyo3-ffi's build script when ``PYO3_PYTHON`` names another environment, a patched pyo3
+at another path, the project's own crate in a new work copy) compiles again, the rest is reused.
+So a seeded cold build compiles what a build after a build of another cell would: it is no
+longer cold, and its record says it was seeded; the scenarios after it are measured against it,
+as always. Only frontends that build a wheel get a seed: an installing one may key its own cache
+on files under target/ (uv sync does, with maturin's `**/*.rs`), and a seed would change what it
+decides (``run/plan.py``).
 """
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 from harness.files import digest, locked
-
-# A unit's directory under .fingerprint/ and build/: its package name and a 16-digit hash.
-_UNIT = re.compile(r"^(?P<package>.+)-[0-9a-f]{16}$")
-
-
-def interpreter_bound(package: str) -> bool:
-    """pyo3's crates: their build scripts read the interpreter, or depend on one that does."""
-    return package == "pyo3" or package.startswith("pyo3-")
+from harness.workbench.workcopy import build_output
 
 
 def seed_key(src: Path, settings: Mapping[str, str]) -> str | None:
     """What a seed is kept under: the work copy's lock files and the compile settings; None
     when the project has no lock file (its dependencies are not fixed)."""
-    locks = sorted(p for p in src.rglob("Cargo.lock") if "target" not in p.relative_to(src).parts)
+    locks = sorted(p for p in src.rglob("Cargo.lock") if not _in_build_output(src, p))
     if not locks:
         return None
     return digest(*(p.read_text(encoding="utf-8") for p in locks), sorted(settings.items()))
@@ -58,22 +51,10 @@ def store(seeds: Path, key: str, target: Path) -> None:
             return
         shutil.rmtree(seed, ignore_errors=True)
         shutil.copytree(target, seed / "target", symlinks=True)
-        prune(seed / "target")
         (seed / "complete").write_text(str(target) + "\n", encoding="utf-8")
 
 
-def prune(target: Path) -> list[str]:
-    """Remove every unit of an interpreter-bound package (its records under .fingerprint/ and its
-    build-script dirs under build/), in every profile dir of ``target``; what was removed."""
-    removed = []
-    for records in target.rglob(".fingerprint"):
-        profile = records.parent
-        for kind in (records, profile / "build"):
-            if not kind.is_dir():
-                continue
-            for unit in sorted(kind.iterdir()):
-                match = _UNIT.match(unit.name)
-                if match and interpreter_bound(match["package"]):
-                    shutil.rmtree(unit) if unit.is_dir() and not unit.is_symlink() else os.unlink(unit)
-                    removed.append(str(unit.relative_to(target)))
-    return removed
+def _in_build_output(src: Path, path: Path) -> bool:
+    return any(
+        build_output(src, parent) for parent in path.parents if parent != src and parent.is_relative_to(src)
+    )
