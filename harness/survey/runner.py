@@ -21,11 +21,13 @@ from typing import Literal
 
 from harness import __version__
 from harness.files import digest, write_atomic
+from harness.install.frontends import FRONTENDS
 from harness.install.patches import patches_root, release_line
 from harness.measure import sharing
 from harness.process import Runner
 from harness.survey.crosscheck import VERBOSE, cross_check
 from harness.survey.listing import SurveyProject
+from harness.workbench.strategies import STRATEGIES
 
 Status = Literal["measured", "failed", "over-budget"]
 TIMED_OUT = 124  # process.run's exit for a command past its timeout
@@ -99,15 +101,20 @@ def series_digests(root: Path | None = None) -> dict[str, str]:
 
 def series_used(project: SurveyProject, strategies: str, digests: Mapping[str, str]) -> dict[str, str]:
     """The series a project's rows depend on, so a new series re-measures only what it changes:
-    none when it is measured stock only; else the frontends' and backends' series and the pyo3
-    series of its own release line."""
-    if strategies.split(",") == ["stock"]:
-        return {}
-    return {
-        name: value
-        for name, value in digests.items()
-        if not name.startswith("pyo3/") or release_line(name.split("/", 1)[1]) == project.pyo3_line
-    }
+    the frontends' series when a strategy patches them, the backends' when one patches those, and
+    the pyo3 series of the project's own release line when one patches pyo3."""
+    chosen = [STRATEGIES[name] for name in strategies.split(",") if name in STRATEGIES]
+    frontends = {frontend.package for frontend in FRONTENDS.values()}
+
+    def depends_on(name: str) -> bool:
+        tool, version = name.split("/", 1)
+        if tool == "pyo3":
+            return release_line(version) == project.pyo3_line and any(s.base_support for s in chosen)
+        if tool in frontends:
+            return any(s.frontend_patch for s in chosen)
+        return any(s.backend_patch for s in chosen)
+
+    return {name: value for name, value in digests.items() if depends_on(name)}
 
 
 def stamp(

@@ -135,7 +135,7 @@ def test_the_table_reads_each_projects_own_results(tmp_path: Path) -> None:
 
 
 def test_a_project_depends_only_on_the_series_it_is_measured_with(tmp_path: Path) -> None:
-    for where in ("pyo3/0.28.3", "pyo3/0.29.2", "pyo3/main", "build/1.6.1"):
+    for where in ("pyo3/0.28.3", "pyo3/0.29.2", "pyo3/main", "build/1.6.1", "maturin/1.16.0"):
         (tmp_path / where).mkdir(parents=True)
         (tmp_path / where / "series").write_text("0001.patch\n")
         (tmp_path / where / "0001.patch").write_text(f"a change to {where}\n")
@@ -144,6 +144,8 @@ def test_a_project_depends_only_on_the_series_it_is_measured_with(tmp_path: Path
     used = series_used(project, "stock,frontend-patch", before)
     assert sorted(used) == ["build/1.6.1", "pyo3/0.29.2"]
     assert series_used(project, "stock", before) == {}
+    # The backends' series only for a strategy that patches the backend.
+    assert sorted(series_used(project, "stock,backend-patch", before)) == ["maturin/1.16.0", "pyo3/0.29.2"]
     # A new 0.28 series leaves a 0.29 project's stamp alone; a new build series does not.
     (tmp_path / "pyo3/0.28.3/0001.patch").write_text("another change\n")
     assert series_used(project, "stock,frontend-patch", series_digests(tmp_path)) == used
