@@ -49,21 +49,29 @@ def release_line(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
-def series_version(tool: str, version: str) -> str:
-    """The series directory that covers ``version``: its own, else the newest of its release
-    line (which must still apply strictly: ``apply_series`` refuses it otherwise)."""
-    have = available(tool)
+def covering(version: str, have: list[str]) -> str | None:
+    """Which of the series versions ``have`` covers ``version``: its own, else the newest of its
+    release line (which must still apply strictly); None when its line has none."""
     if version in have:
         return version
     line = [v for v in have if release_line(v) == release_line(version)]
     if not line:
+        return None
+    return max(line, key=lambda v: tuple(int(x) if x.isdigit() else 0 for x in v.split(".")))
+
+
+def series_version(tool: str, version: str) -> str:
+    """The series directory that covers ``version`` (``covering``)."""
+    have = available(tool)
+    found = covering(version, have)
+    if found is None:
         listed = ", ".join(have) or "none"
         raise HarnessError(
             f"no patch series for {tool} {version} (release line {release_line(version)}); series exist "
             f"for {listed}. To add one, port the nearest series to {tool} {version} in "
             f"patches/{tool}/{version}/ and check it with `pyo3-harness patches check --tool {tool}`"
         )
-    return max(line, key=lambda v: tuple(int(x) if x.isdigit() else 0 for x in v.split(".")))
+    return found
 
 
 def load_series(tool: str, version: str) -> Series:

@@ -22,7 +22,7 @@ from typing import Literal
 from harness import __version__
 from harness.files import digest, write_atomic
 from harness.install.frontends import FRONTENDS
-from harness.install.patches import patches_root, release_line
+from harness.install.patches import covering, patches_root
 from harness.measure import sharing
 from harness.process import Runner
 from harness.survey.crosscheck import VERBOSE, cross_check
@@ -102,14 +102,15 @@ def series_digests(root: Path | None = None) -> dict[str, str]:
 def series_used(project: SurveyProject, strategies: str, digests: Mapping[str, str]) -> dict[str, str]:
     """The series a project's rows depend on, so a new series re-measures only what it changes:
     the frontends' series when a strategy patches them, the backends' when one patches those, and
-    the pyo3 series of the project's own release line when one patches pyo3."""
+    the pyo3 series that covers the project's pyo3 when one patches pyo3."""
     chosen = [STRATEGIES[name] for name in strategies.split(",") if name in STRATEGIES]
     frontends = {frontend.package for frontend in FRONTENDS.values()}
+    pyo3 = covering(project.pyo3, [n.split("/", 1)[1] for n in digests if n.startswith("pyo3/")])
 
     def depends_on(name: str) -> bool:
         tool, version = name.split("/", 1)
         if tool == "pyo3":
-            return release_line(version) == project.pyo3_line and any(s.base_support for s in chosen)
+            return version == pyo3 and any(s.base_support for s in chosen)
         if tool in frontends:
             return any(s.frontend_patch for s in chosen)
         return any(s.backend_patch for s in chosen)

@@ -29,6 +29,8 @@ def test_own_series_wins_then_the_newest_of_the_line(root: Path) -> None:
     assert patches.series_version("pyo3", "0.29.1") == "0.29.1"
     assert patches.series_version("pyo3", "0.29.3") == "0.29.2"
     assert patches.series_version("pyo3", "0.29.0") == "0.29.2"
+    assert patches.covering("0.29.0", ["0.28.3", "0.29.0", "0.29.2"]) == "0.29.0"
+    assert patches.covering("0.30.0", ["0.28.3", "0.29.2"]) is None
     loaded = patches.load_series("pyo3", "0.29.3")
     assert loaded.version == "0.29.3" and loaded.patches[0].parent.name == "0.29.2"
 

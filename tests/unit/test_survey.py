@@ -139,7 +139,7 @@ def test_a_project_depends_only_on_the_series_it_is_measured_with(tmp_path: Path
         (tmp_path / where).mkdir(parents=True)
         (tmp_path / where / "series").write_text("0001.patch\n")
         (tmp_path / where / "0001.patch").write_text(f"a change to {where}\n")
-    project = next(p for p in PROJECTS if p.binding == "pyo3" and p.pyo3_line == "0.29")
+    project = next(p for p in PROJECTS if p.binding == "pyo3" and p.pyo3 == "0.29.3")
     before = series_digests(tmp_path)
     used = series_used(project, "stock,frontend-patch", before)
     assert sorted(used) == ["build/1.6.1", "pyo3/0.29.2"]
@@ -148,6 +148,11 @@ def test_a_project_depends_only_on_the_series_it_is_measured_with(tmp_path: Path
     assert sorted(series_used(project, "stock,backend-patch", before)) == ["maturin/1.16.0", "pyo3/0.29.2"]
     # A new 0.28 series leaves a 0.29 project's stamp alone; a new build series does not.
     (tmp_path / "pyo3/0.28.3/0001.patch").write_text("another change\n")
+    assert series_used(project, "stock,frontend-patch", series_digests(tmp_path)) == used
+    # A carry for another release of its line (0.29.0) is not the series that covers 0.29.3.
+    (tmp_path / "pyo3/0.29.0").mkdir()
+    (tmp_path / "pyo3/0.29.0/series").write_text("0001.patch\n")
+    (tmp_path / "pyo3/0.29.0/0001.patch").write_text("a port\n")
     assert series_used(project, "stock,frontend-patch", series_digests(tmp_path)) == used
     (tmp_path / "build/1.6.1/0001.patch").write_text("another change\n")
     assert series_used(project, "stock,frontend-patch", series_digests(tmp_path)) != used
