@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.files import digest, locked
-from harness.workbench.workcopy import build_output
+from harness.workbench.workcopy import source_files
 
 
 def seed_key(src: Path, settings: Mapping[str, str]) -> str | None:
     """What a seed is kept under: the work copy's lock files and the compile settings; None
     when the project has no lock file (its dependencies are not fixed)."""
-    locks = sorted(p for p in src.rglob("Cargo.lock") if not _in_build_output(src, p))
+    locks = source_files(src, "Cargo.lock")
     if not locks:
         return None
     return digest(*(p.read_text(encoding="utf-8") for p in locks), sorted(settings.items()))
@@ -52,9 +52,3 @@ def store(seeds: Path, key: str, target: Path) -> None:
         shutil.rmtree(seed, ignore_errors=True)
         shutil.copytree(target, seed / "target", symlinks=True)
         (seed / "complete").write_text(str(target) + "\n", encoding="utf-8")
-
-
-def _in_build_output(src: Path, path: Path) -> bool:
-    return any(
-        build_output(src, parent) for parent in path.parents if parent != src and parent.is_relative_to(src)
-    )

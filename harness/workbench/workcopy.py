@@ -64,14 +64,19 @@ def add_patch_overrides(manifest: str, overrides: Mapping[str, Path]) -> str:
     return manifest.rstrip("\n") + "\n\n" + header + lines
 
 
-def cargo_manifests(tree: Path) -> list[Path]:
-    """Every Cargo.toml of the project's sources (none from its build outputs)."""
+def source_files(tree: Path, name: str) -> list[Path]:
+    """Every file called ``name`` among the project's sources (none from its build outputs)."""
 
-    def in_sources(manifest: Path) -> bool:
-        parents = manifest.relative_to(tree).parents
+    def in_sources(found: Path) -> bool:
+        parents = found.relative_to(tree).parents
         return not any(build_output(tree, tree / p) for p in parents if p != Path("."))
 
-    return sorted(p for p in tree.rglob("Cargo.toml") if in_sources(p))
+    return sorted(p for p in tree.rglob(name) if in_sources(p))
+
+
+def cargo_manifests(tree: Path) -> list[Path]:
+    """Every Cargo.toml of the project's sources (none from its build outputs)."""
+    return source_files(tree, "Cargo.toml")
 
 
 def package_roots(tree: Path) -> dict[str, Path]:
